@@ -291,15 +291,16 @@ public sealed class BatchFileReader : IDisposable
 
     private ReadOnlySpan<byte> ValueBytes(int ordinal)
     {
-        var cell = GetRawUtf8(ordinal);
-        var state = _states[ordinal];
+        var state = _states[ordinal]; // also the range check: one state per column
         if (state != CellState.Value)
         {
-            throw new InvalidOperationException(
-                $"Row {RowNumber}, column '{_columns[ordinal]}' of batch file '{FilePath}' is {(state == CellState.Null ? "NULL" : "unmodified")}: check GetState before reading a value.");
+            throw NotAValue(ordinal, state);
         }
-        return cell;
+        return _scanner.Cell(ordinal);
     }
+
+    private InvalidOperationException NotAValue(int ordinal, CellState state) => new(
+        $"Row {RowNumber}, column '{_columns[ordinal]}' of batch file '{FilePath}' is {(state == CellState.Null ? "NULL" : "unmodified")}: check GetState before reading a value.");
 
     private string DecodeUtf8(int ordinal, ReadOnlySpan<byte> bytes)
     {
