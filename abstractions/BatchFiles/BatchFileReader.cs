@@ -357,6 +357,10 @@ public sealed class BatchFileReader : IDisposable
                     $"header column {i + 1} is not valid UTF-8 (is the file really {DescribeLayers()}?)", innerException: e);
             }
         }
+        if (columns.Length > 0 && columns[0].StartsWith('\uFEFF'))
+        {
+            columns[0] = columns[0][1..]; // a UTF-8 byte-order mark is not part of the first column's name
+        }
         return columns;
     }
 
