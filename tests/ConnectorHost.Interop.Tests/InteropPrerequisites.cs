@@ -28,7 +28,7 @@ public static class InteropPrerequisites
             problems.Add($"protoc is not runnable (Debian protobuf-compiler): {protocError}");
         }
 
-        foreach (var module in new[] { "@grpc/grpc-js", "@grpc/proto-loader" })
+        foreach (var module in new[] { "@grpc/grpc-js", "@grpc/proto-loader", "@bufbuild/buf" })
         {
             if (!Directory.Exists(Path.Combine(InteropDirectory, "node", "node_modules", module)))
             {
