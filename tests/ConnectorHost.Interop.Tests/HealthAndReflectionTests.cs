@@ -119,3 +119,50 @@ public sealed class HealthAndReflectionTests(InteropHosts hosts)
         return names;
     }
 }
+
+/// <summary>Health/Watch in-process: the current status, each change, and the end of the stream when draining.</summary>
+public sealed class HealthWatchTests
+{
+    [Fact]
+    public async Task Watch_sends_the_status_then_its_changes_and_ends_when_the_host_drains()
+    {
+        var registry = new GrpcServiceRegistry();
+        var lifecycle = new HostLifecycle();
+        var writer = new RecordingWriter();
+        var watching = new HealthService(registry, lifecycle).WatchAsync(new HealthCheckRequest(), writer, CancellationToken.None);
+
+        await writer.WaitForAsync(1);
+        lifecycle.MarkServing();
+        await writer.WaitForAsync(2);
+        lifecycle.BeginDraining();
+        await watching.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal([ServingStatus.NotServing, ServingStatus.Serving, ServingStatus.NotServing], writer.Statuses);
+    }
+
+    private sealed class RecordingWriter : IServerStreamWriter<HealthCheckResponse>
+    {
+        private readonly System.Threading.Channels.Channel<int> _written = System.Threading.Channels.Channel.CreateUnbounded<int>();
+
+        public List<ServingStatus> Statuses { get; } = [];
+
+        public ValueTask WriteAsync(HealthCheckResponse message)
+        {
+            lock (Statuses)
+            {
+                Statuses.Add(message.Status);
+                _written.Writer.TryWrite(Statuses.Count);
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        public async Task WaitForAsync(int count)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            while (await _written.Reader.ReadAsync(timeout.Token) < count)
+            {
+            }
+        }
+    }
+}
