@@ -17,8 +17,9 @@ public sealed class FivetranJsonFormatter : ITextFormatter
 {
     private static readonly JsonWriterOptions WriterOptions = new()
     {
-        // Non-ASCII is written as \uXXXX escapes: valid JSON in any consumer's encoding. Lone surrogates become U+FFFD.
-        Encoder = JavaScriptEncoder.Default,
+        // Escapes only what JSON requires (quotes, backslash, control characters); apostrophes and non-ASCII stay
+        // readable, so the line must be written as UTF-8 (the host's stdout is). Lone surrogates become U+FFFD.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         SkipValidation = false,
     };
 
@@ -45,7 +46,6 @@ public sealed class FivetranJsonFormatter : ITextFormatter
             writer.WriteEndObject();
         }
 
-        // The writer's output is ASCII only (see WriterOptions), so any TextWriter encoding carries it unchanged.
         output.Write(Encoding.UTF8.GetString(buffer.WrittenSpan));
         output.Write('\n');
     }
