@@ -21,6 +21,9 @@ namespace ConnectorHost.Hosting;
 /// </summary>
 public static class HostApplication
 {
+    /// <summary>The start of the INFO line logged once the host accepts calls.</summary>
+    public const string ReadyMessage = "ConnectorHost ready";
+
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, HostLifecycle lifecycle)
     {
         CommandLine commandLine;
@@ -42,6 +45,8 @@ public static class HostApplication
         catch (ConfigurationException e)
         {
             logging.Root.Error("Invalid configuration: {Message} Run with --help for usage.", e.Message);
+            Console.Error.WriteLine($"ConnectorHost: invalid configuration: {e.Message}");
+            Console.Error.WriteLine("Run with --help for usage.");
             return ExitCodes.InvalidConfiguration;
         }
 
@@ -98,6 +103,9 @@ public static class HostApplication
                 side.Side.ConfigKey(), side.PluginName, side.PluginVersion, side.Side.ServiceName(), side.Port);
         }
 
+        // The line scripts and the test fixture wait for: every side is loaded and every port accepts calls.
+        logging.Root.Information("{Ready} on port(s) {Ports}", ReadyMessage, string.Join(", ", handlers.Keys.Order()));
+
         var received = await signal.Received.ConfigureAwait(false);
         lifecycle.BeginDraining();
         logging.Root.Information("Received {Signal}: no new calls; waiting up to {Seconds} s for in-flight calls", received, configuration.ShutdownTimeout.TotalSeconds);
@@ -128,7 +136,7 @@ public static class HostApplication
             }
             catch (PluginLoadException e)
             {
-                logging.For(ConnectorSide.Source).Error("{Message}", e.Message);
+                ReportLoadFailure(logging, e);
                 failures++;
             }
         }
@@ -143,12 +151,18 @@ public static class HostApplication
             }
             catch (PluginLoadException e)
             {
-                logging.For(ConnectorSide.Destination).Error("{Message}", e.Message);
+                ReportLoadFailure(logging, e);
                 failures++;
             }
         }
 
         return sides;
+    }
+
+    private static void ReportLoadFailure(HostLogging logging, PluginLoadException e)
+    {
+        logging.For(e.Side).Error("{Message}", e.Message);
+        Console.Error.WriteLine($"ConnectorHost: {e.Message}");
     }
 
     // Asks the plugin for its form once, to learn which configuration fields are passwords (never logged).
