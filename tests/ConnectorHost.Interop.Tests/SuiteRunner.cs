@@ -25,7 +25,10 @@ public static class SuiteRunner
 
     public static async Task<SuiteRun> RunAsync(InteropClient client, InteropHosts hosts)
     {
-        var resultPath = Path.Combine(Path.GetTempPath(), $"interop-{client}-{Guid.NewGuid():N}.json");
+        // Kept after the run: artifacts/interop/<client>.json is what the README's conformance table is made from.
+        var resultDirectory = Directory.CreateDirectory(Path.Combine(Testing.Hosting.RepoPaths.Root, "artifacts", "interop")).FullName;
+        var resultPath = Path.Combine(resultDirectory, $"{client}.json");
+        File.Delete(resultPath);
         var cancellationsBefore = CancellationLines(hosts);
         var start = client switch
         {
@@ -75,7 +78,6 @@ public static class SuiteRunner
         }
 
         using var document = JsonDocument.Parse(await File.ReadAllTextAsync(resultPath));
-        File.Delete(resultPath);
         var cases = document.RootElement.GetProperty("cases").EnumerateObject().ToDictionary(
             c => c.Name,
             c => new CaseResult(c.Value.GetProperty("passed").GetBoolean(), c.Value.GetProperty("detail").GetString() ?? ""));
