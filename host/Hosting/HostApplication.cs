@@ -3,8 +3,10 @@ using ConnectorHost.Abstractions.Logging;
 using ConnectorHost.Abstractions.Source;
 using ConnectorHost.Configuration;
 using ConnectorHost.Dispatch;
+using ConnectorHost.Health;
 using ConnectorHost.Logging;
 using ConnectorHost.Plugins;
+using ConnectorHost.Reflection;
 using ConnectorHost.Transport;
 using FivetranSdk.V2;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -60,6 +62,7 @@ public static class HostApplication
 
         var hostLoggerFactory = logging.HostFactory();
         var handlers = new Dictionary<int, GrpcRequestHandler>();
+        var descriptors = new DescriptorIndex(ServerReflectionService.DefaultFiles);
         foreach (var group in (await Task.WhenAll(sides).ConfigureAwait(false)).GroupBy(side => side.Port))
         {
             var registry = new GrpcServiceRegistry();
@@ -67,6 +70,9 @@ public static class HostApplication
             {
                 side.Register(registry);
             }
+
+            ServerReflectionService.Register(registry, descriptors);
+            HealthService.Register(registry, lifecycle);
 
             handlers[group.Key] = new GrpcRequestHandler(registry, new GrpcTransportOptions(), hostLoggerFactory.CreateLogger("ConnectorHost.Transport"));
         }

@@ -75,14 +75,9 @@ public sealed class GrpcRequestHandler
             timeout = parsed;
         }
 
-        using var deadline = new CancellationTokenSource();
-        if (timeout is { } t)
-        {
-            deadline.CancelAfter(t > MaxTimerDelay ? MaxTimerDelay : t);
-        }
-
+        using var deadline = timeout is { } t ? new CancellationTokenSource(t > MaxTimerDelay ? MaxTimerDelay : t) : null;
         using var callCancellation = CancellationTokenSource.CreateLinkedTokenSource(
-            context.RequestAborted, deadline.Token, _hostStopping);
+            context.RequestAborted, deadline?.Token ?? CancellationToken.None, _hostStopping);
         var requestEncoding = request.Headers[GrpcProtocol.EncodingHeader].ToString();
         var compressResponses = _options.CompressResponsesLikeRequests
             && requestEncoding.Equals(GrpcProtocol.Gzip, StringComparison.OrdinalIgnoreCase)
@@ -117,7 +112,7 @@ public sealed class GrpcRequestHandler
                 return;
             }
 
-            (status, message) = deadline.IsCancellationRequested
+            (status, message) = deadline?.IsCancellationRequested == true
                 ? (StatusCode.DeadlineExceeded, "Deadline Exceeded")
                 : _hostStopping.IsCancellationRequested
                     ? (StatusCode.Unavailable, "The server is shutting down.")
@@ -134,7 +129,7 @@ public sealed class GrpcRequestHandler
             return;
         }
 
-        if (status == StatusCode.OK && deadline.IsCancellationRequested)
+        if (status == StatusCode.OK && deadline?.IsCancellationRequested == true)
         {
             // The handler finished after its deadline: the client has already given up on an OK.
             (status, message) = (StatusCode.DeadlineExceeded, "Deadline Exceeded");

@@ -188,7 +188,7 @@ public sealed class GrpcStreamingCall : IAsyncDisposable
     internal GrpcStreamingCall(HttpResponseMessage response, Stream body, CancellationToken cancellationToken)
     {
         _response = response;
-        _reader = PipeReader.Create(body, new StreamPipeReaderOptions(bufferSize: 256 * 1024, minimumReadSize: 64 * 1024));
+        _reader = PipeReader.Create(body, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4 * 1024));
         _cancellationToken = cancellationToken;
         Headers = GrpcTestClient.ToDictionary(response.Headers, response.Content.Headers);
     }
