@@ -12,24 +12,24 @@ public sealed class DestinationConnectorService(IDestinationConnector plugin, Pl
     public void Register(GrpcServiceRegistry registry)
     {
         registry.AddUnary<ConfigurationFormRequest, ConfigurationFormResponse>(ServiceName, "ConfigurationForm", ConfigurationFormRequest.Parser,
-            (_, context) => runner.RunAsync("ConfigurationForm", null, context, plugin.ConfigurationFormAsync));
+            (_, context) => runner.RunAsync("ConfigurationForm", null, context.CancellationToken, context.Deadline, plugin.ConfigurationFormAsync));
         registry.AddUnary<CapabilitiesRequest, CapabilitiesResponse>(ServiceName, "Capabilities", CapabilitiesRequest.Parser,
-            (request, context) => runner.RunAsync("Capabilities", null, context, token => plugin.CapabilitiesAsync(request, token)));
+            (request, context) => runner.RunAsync("Capabilities", null, context.CancellationToken, context.Deadline, token => plugin.CapabilitiesAsync(request, token)));
         registry.AddUnary<TestRequest, TestResponse>(ServiceName, "Test", TestRequest.Parser,
-            (request, context) => runner.RunAsync("Test", request.Configuration, context, token => plugin.TestAsync(request, token)));
+            (request, context) => runner.RunAsync("Test", request.Configuration, context.CancellationToken, context.Deadline, token => plugin.TestAsync(request, token)));
         registry.AddUnary<DescribeTableRequest, DescribeTableResponse>(ServiceName, "DescribeTable", DescribeTableRequest.Parser,
-            (request, context) => runner.RunAsync("DescribeTable", request.Configuration, context, token => plugin.DescribeTableAsync(request, token)));
+            (request, context) => runner.RunAsync("DescribeTable", request.Configuration, context.CancellationToken, context.Deadline, token => plugin.DescribeTableAsync(request, token)));
         registry.AddUnary<CreateTableRequest, CreateTableResponse>(ServiceName, "CreateTable", CreateTableRequest.Parser,
-            (request, context) => runner.RunAsync("CreateTable", request.Configuration, context, token => plugin.CreateTableAsync(request, token)));
+            (request, context) => runner.RunAsync("CreateTable", request.Configuration, context.CancellationToken, context.Deadline, token => plugin.CreateTableAsync(request, token)));
         registry.AddUnary<AlterTableRequest, AlterTableResponse>(ServiceName, "AlterTable", AlterTableRequest.Parser,
-            (request, context) => runner.RunAsync("AlterTable", request.Configuration, context, token => plugin.AlterTableAsync(request, token)));
+            (request, context) => runner.RunAsync("AlterTable", request.Configuration, context.CancellationToken, context.Deadline, token => plugin.AlterTableAsync(request, token)));
         registry.AddUnary<TruncateRequest, TruncateResponse>(ServiceName, "Truncate", TruncateRequest.Parser,
-            (request, context) => runner.RunAsync("Truncate", request.Configuration, context, token => plugin.TruncateAsync(request, token)));
+            (request, context) => runner.RunAsync("Truncate", request.Configuration, context.CancellationToken, context.Deadline, token => plugin.TruncateAsync(request, token)));
         registry.AddUnary<WriteBatchRequest, WriteBatchResponse>(ServiceName, "WriteBatch", WriteBatchRequest.Parser,
-            (request, context) => runner.RunAsync("WriteBatch", request.Configuration, context, token => plugin.WriteBatchAsync(request, token)));
+            (request, context) => runner.RunAsync("WriteBatch", request.Configuration, context.CancellationToken, context.Deadline, token => plugin.WriteBatchAsync(request, token)));
         registry.AddUnary<WriteHistoryBatchRequest, WriteBatchResponse>(ServiceName, "WriteHistoryBatch", WriteHistoryBatchRequest.Parser,
-            (request, context) => runner.RunAsync("WriteHistoryBatch", request.Configuration, context, token => plugin.WriteHistoryBatchAsync(request, token)));
+            (request, context) => runner.RunAsync("WriteHistoryBatch", request.Configuration, context.CancellationToken, context.Deadline, token => plugin.WriteHistoryBatchAsync(request, token)));
         registry.AddUnary<MigrateRequest, MigrateResponse>(ServiceName, "Migrate", MigrateRequest.Parser,
-            (request, context) => runner.RunAsync("Migrate", request.Configuration, context, token => plugin.MigrateAsync(request, token)));
+            (request, context) => runner.RunAsync("Migrate", request.Configuration, context.CancellationToken, context.Deadline, token => plugin.MigrateAsync(request, token)));
     }
 }

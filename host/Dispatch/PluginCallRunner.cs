@@ -8,7 +8,7 @@ using ILogger = Serilog.ILogger;
 namespace ConnectorHost.Dispatch;
 
 /// <summary>
-/// Runs one plugin call for a gRPC method: registers the request's secrets, gives the plugin a token that fires when
+/// Runs one plugin call for a gRPC method (independent of the transport's call object, so it is testable alone): registers the request's secrets, gives the plugin a token that fires when
 /// the client cancels, the deadline passes or shutdown aborts calls, and turns every failure into a gRPC status plus
 /// a SEVERE log line, so one failing call never affects the others.
 /// </summary>
@@ -26,44 +26,46 @@ public sealed class PluginCallRunner(
     public async Task<TResponse> RunAsync<TResponse>(
         string method,
         MapField<string, string>? configuration,
-        ServerCallContext context,
+        CancellationToken callToken,
+        DateTime? deadline,
         Func<CancellationToken, Task<TResponse>> call)
     {
         passwordFields.RegisterValues(configuration, redactor);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifecycle.CallsAborted);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(callToken, lifecycle.CallsAborted);
         try
         {
             return await call(linked.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not RpcException)
         {
-            throw Map(method, e, context, linked.Token);
+            throw Map(method, e, deadline, linked.Token);
         }
     }
 
     public async Task RunAsync(
         string method,
         MapField<string, string>? configuration,
-        ServerCallContext context,
+        CancellationToken callToken,
+        DateTime? deadline,
         Func<CancellationToken, Task> call)
     {
         passwordFields.RegisterValues(configuration, redactor);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifecycle.CallsAborted);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(callToken, lifecycle.CallsAborted);
         try
         {
             await call(linked.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not RpcException)
         {
-            throw Map(method, e, context, linked.Token);
+            throw Map(method, e, deadline, linked.Token);
         }
     }
 
-    private RpcException Map(string method, Exception exception, ServerCallContext context, CancellationToken callToken)
+    private RpcException Map(string method, Exception exception, DateTime? deadline, CancellationToken callToken)
     {
         if (exception is OperationCanceledException && callToken.IsCancellationRequested)
         {
-            var deadlinePassed = context.Deadline is { } deadline && deadline <= DateTime.UtcNow;
+            var deadlinePassed = deadline is { } due && due <= DateTime.UtcNow;
             var (status, why) = deadlinePassed
                 ? (StatusCode.DeadlineExceeded, "the call's deadline passed")
                 : lifecycle.CallsAborted.IsCancellationRequested

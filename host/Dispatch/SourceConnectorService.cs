@@ -13,13 +13,13 @@ public sealed class SourceConnectorService(ISourceConnector plugin, PluginCallRu
     public void Register(GrpcServiceRegistry registry)
     {
         registry.AddUnary<ConfigurationFormRequest, ConfigurationFormResponse>(ServiceName, "ConfigurationForm", ConfigurationFormRequest.Parser,
-            (_, context) => runner.RunAsync("ConfigurationForm", null, context, plugin.ConfigurationFormAsync));
+            (_, context) => runner.RunAsync("ConfigurationForm", null, context.CancellationToken, context.Deadline, plugin.ConfigurationFormAsync));
         registry.AddUnary<TestRequest, TestResponse>(ServiceName, "Test", TestRequest.Parser,
-            (request, context) => runner.RunAsync("Test", request.Configuration, context, token => plugin.TestAsync(request, token)));
+            (request, context) => runner.RunAsync("Test", request.Configuration, context.CancellationToken, context.Deadline, token => plugin.TestAsync(request, token)));
         registry.AddUnary<SchemaRequest, SchemaResponse>(ServiceName, "Schema", SchemaRequest.Parser,
-            (request, context) => runner.RunAsync("Schema", request.Configuration, context, token => plugin.SchemaAsync(request, token)));
+            (request, context) => runner.RunAsync("Schema", request.Configuration, context.CancellationToken, context.Deadline, token => plugin.SchemaAsync(request, token)));
         registry.AddServerStreaming<UpdateRequest, UpdateResponse>(ServiceName, "Update", UpdateRequest.Parser,
-            (request, stream, context) => runner.RunAsync("Update", request.Configuration, context, token => UpdateAsync(request, stream, token)));
+            (request, stream, context) => runner.RunAsync("Update", request.Configuration, context.CancellationToken, context.Deadline, token => UpdateAsync(request, stream, token)));
     }
 
     private async Task UpdateAsync(UpdateRequest request, IServerStreamWriter<UpdateResponse> stream, CancellationToken token)

@@ -24,6 +24,9 @@ public static class HostApplication
     /// <summary>The start of the INFO line logged once the host accepts calls.</summary>
     public const string ReadyMessage = "ConnectorHost ready";
 
+    /// <summary>How long cancelled calls get to send their status before their connections are closed.</summary>
+    private static readonly TimeSpan AbortGracePeriod = TimeSpan.FromSeconds(2);
+
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, HostLifecycle lifecycle)
     {
         CommandLine commandLine;
@@ -109,10 +112,14 @@ public static class HostApplication
         var received = await signal.Received.ConfigureAwait(false);
         lifecycle.BeginDraining();
         logging.Root.Information("Received {Signal}: no new calls; waiting up to {Seconds} s for in-flight calls", received, configuration.ShutdownTimeout.TotalSeconds);
+        // Two phases: during the grace period in-flight calls may finish; then their plugins' tokens are cancelled so
+        // each call still ends with a proper gRPC status (UNAVAILABLE); only calls that ignore their token past
+        // AbortGracePeriod have their connections cut by Kestrel.
         using (var grace = new CancellationTokenSource(configuration.ShutdownTimeout))
+        using (var hardStop = new CancellationTokenSource(configuration.ShutdownTimeout + AbortGracePeriod))
         using (grace.Token.Register(lifecycle.AbortInFlightCalls))
         {
-            await server.StopAsync(grace.Token).ConfigureAwait(false);
+            await server.StopAsync(hardStop.Token).ConfigureAwait(false);
         }
 
         lifecycle.MarkStopped();

@@ -1,5 +1,7 @@
 using ConnectorHost.Abstractions.Destination;
+using ConnectorHost.Abstractions.Plugins;
 using FivetranSdk.V2;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 using Newtonsoft.Json;
 
@@ -11,6 +13,13 @@ namespace IsolationDestinationB;
 /// </summary>
 public sealed class IsolationDestinationB : IDestinationConnector
 {
+
+    public IsolationDestinationB(PluginContext context) =>
+        context.LoggerFactory.CreateLogger("IsolationDestinationB").LogInformation(
+            "IsolationDestinationB sees Newtonsoft.Json {Newtonsoft} from {NewtonsoftFolder}, Microsoft.Extensions.Primitives {Primitives} from {PrimitivesFolder}", typeof(JsonConvert).Assembly.GetName().Version, FolderOf(typeof(JsonConvert)), typeof(StringValues).Assembly.GetName().Version, FolderOf(typeof(StringValues)));
+
+    private static string FolderOf(Type type) => Path.GetFileName(Path.GetDirectoryName(type.Assembly.Location)) ?? "?";
+
     public Task<ConfigurationFormResponse> ConfigurationFormAsync(CancellationToken cancellationToken) => Task.FromResult(new ConfigurationFormResponse());
 
     public Task<CapabilitiesResponse> CapabilitiesAsync(CapabilitiesRequest request, CancellationToken cancellationToken) => Task.FromResult(new CapabilitiesResponse());
