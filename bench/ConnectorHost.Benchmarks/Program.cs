@@ -23,5 +23,5 @@ if (args.Length > 0 && args[0] == "list")
     return 0;
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+BenchmarkSwitcher.FromAssembly(typeof(IScenario).Assembly).Run(args);
 return 0;
