@@ -1,0 +1,170 @@
+using ConnectorHost.Abstractions;
+using FivetranSdk.V2;
+using Microsoft.Data.Sqlite;
+using SqliteDestination.Catalog;
+using SqliteDestination.Storage;
+
+namespace SqliteDestination.Writing;
+
+/// <summary>
+/// WriteBatch: replace files upsert whole rows, update files change only modified cells, delete files remove rows
+/// by key. Every statement is prepared once per file and reused per row; the caller owns the transaction.
+/// </summary>
+internal static class LiveBatchWriter
+{
+    private const int CancellationCheckInterval = 8192;
+
+    public static void Write(SqliteConnection connection, TableDefinition table, WriteBatchRequest request, CancellationToken cancellationToken)
+    {
+        var keys = request.Keys;
+        foreach (var path in request.ReplaceFiles)
+        {
+            using var file = BatchFile.Open(path, request.FileParams, keys, table);
+            Upsert(connection, table, file, cancellationToken);
+        }
+
+        foreach (var path in request.UpdateFiles)
+        {
+            using var file = BatchFile.Open(path, request.FileParams, keys, table);
+            Update(connection, table, file, cancellationToken);
+        }
+
+        foreach (var path in request.DeleteFiles)
+        {
+            using var file = BatchFile.Open(path, request.FileParams, keys, table);
+            Delete(connection, table, table.StorageKey, file, cancellationToken);
+        }
+    }
+
+    /// <summary>Inserts each row, or overwrites the row with the same key (so the last row of a key in a file wins).</summary>
+    public static void Upsert(SqliteConnection connection, TableDefinition table, BatchFile file, CancellationToken cancellationToken)
+    {
+        var key = table.StorageKey;
+        foreach (var k in key)
+        {
+            file.RequireOrdinal(k);
+        }
+
+        var names = Sql.QuoteList(file.Columns.Select(c => c.PhysicalName));
+        var values = string.Join(", ", Enumerable.Range(1, file.Columns.Count).Select(i => "?" + i));
+        var sql = $"INSERT INTO {Sql.Quote(table.PhysicalName)} ({names}) VALUES ({values})";
+        if (key.Count > 0)
+        {
+            var others = file.Columns.Where(c => !key.Contains(c)).ToList();
+            sql += $" ON CONFLICT ({Sql.QuoteList(key.Select(k => k.PhysicalName))}) DO "
+                + (others.Count == 0 ? "NOTHING" : "UPDATE SET " + string.Join(", ", others.Select(c => $"{Sql.Quote(c.PhysicalName)} = excluded.{Sql.Quote(c.PhysicalName)}")));
+        }
+
+        using var statement = new RawStatement(connection, sql);
+        var reader = file.Reader;
+        var columns = file.Columns;
+        while (reader.Read())
+        {
+            for (var i = 0; i < columns.Count; i++)
+            {
+                CellBinder.BindValueOrNull(statement, i + 1, reader, i, columns[i].Type, "replace");
+            }
+
+            Execute(statement, file);
+            CheckCancellation(reader.RowNumber, cancellationToken);
+        }
+    }
+
+    /// <summary>Changes only the modified cells of the row with the row's key; a missing row is left missing.</summary>
+    private static void Update(SqliteConnection connection, TableDefinition table, BatchFile file, CancellationToken cancellationToken)
+    {
+        var key = RequireKey(table, table.StorageKey);
+        var keyOrdinals = key.Select(file.RequireOrdinal).ToArray();
+        var settable = Enumerable.Range(0, file.Columns.Count).Where(i => !key.Contains(file.Columns[i])).ToArray();
+        if (settable.Length == 0)
+        {
+            return; // only key columns: nothing can change
+        }
+
+        // One statement for every mix of modified cells: ?flag chooses the new value or keeps the stored one.
+        var parameter = 0;
+        var assignments = settable.Select(i =>
+        {
+            var name = Sql.Quote(file.Columns[i].PhysicalName);
+            var flag = ++parameter;
+            var value = ++parameter;
+            return $"{name} = CASE WHEN ?{flag} THEN ?{value} ELSE {name} END";
+        }).ToList();
+        var conditions = key.Select(k => $"{Sql.Quote(k.PhysicalName)} = ?{++parameter}").ToList();
+        using var statement = new RawStatement(connection,
+            $"UPDATE {Sql.Quote(table.PhysicalName)} SET {string.Join(", ", assignments)} WHERE {string.Join(" AND ", conditions)}");
+
+        var reader = file.Reader;
+        while (reader.Read())
+        {
+            var p = 0;
+            foreach (var i in settable)
+            {
+                var state = reader.GetState(i);
+                statement.BindInt64(++p, state == ConnectorHost.Abstractions.BatchFiles.CellState.Unmodified ? 0 : 1);
+                ++p;
+                if (state == ConnectorHost.Abstractions.BatchFiles.CellState.Value)
+                {
+                    CellBinder.Bind(statement, p, reader, i, file.Columns[i].Type);
+                }
+                else
+                {
+                    statement.BindNull(p);
+                }
+            }
+
+            for (var k = 0; k < key.Count; k++)
+            {
+                CellBinder.BindKey(statement, ++p, reader, keyOrdinals[k], key[k].Type);
+            }
+
+            Execute(statement, file);
+            CheckCancellation(reader.RowNumber, cancellationToken);
+        }
+    }
+
+    /// <summary>Removes the rows with each key; keys that are not there are ignored.</summary>
+    public static void Delete(SqliteConnection connection, TableDefinition table, IReadOnlyList<ColumnDefinition> key, BatchFile file, CancellationToken cancellationToken)
+    {
+        RequireKey(table, key);
+        var keyOrdinals = key.Select(file.RequireOrdinal).ToArray();
+        var conditions = key.Select((k, i) => $"{Sql.Quote(k.PhysicalName)} = ?{i + 1}");
+        using var statement = new RawStatement(connection, $"DELETE FROM {Sql.Quote(table.PhysicalName)} WHERE {string.Join(" AND ", conditions)}");
+        var reader = file.Reader;
+        while (reader.Read())
+        {
+            for (var k = 0; k < key.Count; k++)
+            {
+                CellBinder.BindKey(statement, k + 1, reader, keyOrdinals[k], key[k].Type);
+            }
+
+            Execute(statement, file);
+            CheckCancellation(reader.RowNumber, cancellationToken);
+        }
+    }
+
+    internal static IReadOnlyList<ColumnDefinition> RequireKey(TableDefinition table, IReadOnlyList<ColumnDefinition> key) =>
+        key.Count > 0
+            ? key
+            : throw new ConnectorException(ConnectorErrorKind.FailedPrecondition, $"Table {table.DisplayName} has no primary key (not even _fivetran_id), so rows cannot be matched for update or delete.");
+
+    internal static void Execute(RawStatement statement, BatchFile file)
+    {
+        try
+        {
+            statement.Execute();
+        }
+        catch (SqliteException ex)
+        {
+            throw file.RowFailure(ex);
+        }
+    }
+
+    internal static void CheckCancellation(long rowNumber, CancellationToken cancellationToken)
+    {
+        if (rowNumber % CancellationCheckInterval == 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+}
