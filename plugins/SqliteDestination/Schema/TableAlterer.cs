@@ -32,7 +32,8 @@ internal static class TableAlterer
             }
         }
 
-        var kept = dropColumns ? [] : current.Columns.Where(c => wanted.All(w => w.Name != c.Name)).ToList();
+        // The request defines the primary key: a column kept only because drop_columns is false is no longer part of it.
+        var kept = dropColumns ? [] : current.Columns.Where(c => wanted.All(w => w.Name != c.Name)).Select(c => c with { PrimaryKey = false }).ToList();
         var usedNames = columns.Concat(kept).Select(c => c.PhysicalName).ToList();
         var added = TableCatalog.AssignPhysicalNames(newColumns, usedNames);
         // Keep the request's order; columns kept despite not being requested go last.

@@ -24,7 +24,14 @@ internal sealed class BatchFile : IDisposable
     public static BatchFile Open(string path, FileParams fileParams, IReadOnlyDictionary<string, ByteString> keys, TableDefinition table)
     {
         // Typed access follows the destination's own catalog, which is what the values are stored as.
-        var reader = BatchFileReader.Open(path, fileParams, keys, table.ToProto());
+        // _fivetran_start is a version, not part of the record key: files that only name records may omit it.
+        var proto = table.ToProto();
+        foreach (var column in proto.Columns.Where(c => c.Name == SystemColumns.Start))
+        {
+            column.PrimaryKey = false;
+        }
+
+        var reader = BatchFileReader.Open(path, fileParams, keys, proto);
         try
         {
             var columns = new List<ColumnDefinition>(reader.Columns.Count);

@@ -64,8 +64,11 @@ internal static class HistoryBatchWriter
         var n = key.Count;
         using var removeOverlapping = new RawStatement(connection,
             $"DELETE FROM {t} WHERE {KeyCondition(key, 1)} AND {Sql.Quote(start.PhysicalName)} >= ?{n + 1}");
+        // Close the active version and clip any earlier version whose end reaches past the new start (so a version
+        // left behind by the removal above ends at start - 1 ms, as in the guide's worked example); versions that
+        // ended earlier (e.g. closed by a delete) keep their end.
         using var closeActive = new RawStatement(connection,
-            $"UPDATE {t} SET {Sql.Quote(active.PhysicalName)} = 0, {Sql.Quote(end.PhysicalName)} = ?{n + 1} WHERE {KeyCondition(key, 1)} AND {Sql.Quote(active.PhysicalName)} = 1");
+            $"UPDATE {t} SET {Sql.Quote(active.PhysicalName)} = 0, {Sql.Quote(end.PhysicalName)} = ?{n + 1} WHERE {KeyCondition(key, 1)} AND ({Sql.Quote(active.PhysicalName)} = 1 OR {Sql.Quote(end.PhysicalName)} >= ?{n + 2})");
 
         var reader = file.Reader;
         while (reader.Read())
@@ -82,8 +85,10 @@ internal static class HistoryBatchWriter
                 CellBinder.BindKey(closeActive, k + 1, reader, keyOrdinals[k], key[k].Type);
             }
 
-            removeOverlapping.BindText(n + 1, StorageFormat.FormatUtc(earliest));
+            var earliestText = StorageFormat.FormatUtc(earliest);
+            removeOverlapping.BindText(n + 1, earliestText);
             closeActive.BindText(n + 1, StorageFormat.FormatUtc(earliest.AddMilliseconds(-1)));
+            closeActive.BindText(n + 2, earliestText);
             LiveBatchWriter.Execute(removeOverlapping, file);
             LiveBatchWriter.Execute(closeActive, file);
             LiveBatchWriter.CheckCancellation(reader.RowNumber, cancellationToken);
