@@ -27,6 +27,7 @@ public sealed class BatchFileReader : IDisposable
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly Stream _stream;
+    private readonly FileParams _fileParams;
     private readonly CsvRowScanner _scanner;
     private readonly byte[] _nullString;
     private readonly byte[] _unmodifiedString;
@@ -41,6 +42,7 @@ public sealed class BatchFileReader : IDisposable
         FilePath = path;
         Table = table;
         _stream = stream;
+        _fileParams = fileParams;
         _scanner = new CsvRowScanner(stream);
         _nullString = Encoding.UTF8.GetBytes(fileParams.NullString);
         _unmodifiedString = Encoding.UTF8.GetBytes(fileParams.UnmodifiedString);
@@ -79,6 +81,7 @@ public sealed class BatchFileReader : IDisposable
     public static BatchFileReader Open(string path, FileParams fileParams, IReadOnlyDictionary<string, ByteString> keys, Table table)
     {
         ReadOnlyMemory<byte> key = default;
+        ThrowIfMissing(path);
         if (fileParams.Encryption == Encryption.Aes)
         {
             if (!keys.TryGetValue(path, out var keyBytes))
@@ -96,10 +99,7 @@ public sealed class BatchFileReader : IDisposable
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(fileParams);
         ArgumentNullException.ThrowIfNull(table);
-        if (!File.Exists(path))
-        {
-            throw new BatchFileException(path, "the file does not exist", kind: ConnectorErrorKind.NotFound);
-        }
+        ThrowIfMissing(path);
 
         Stream stream;
         try
@@ -140,6 +140,14 @@ public sealed class BatchFileReader : IDisposable
         }
     }
 
+    private static void ThrowIfMissing(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new BatchFileException(path, "the file does not exist", kind: ConnectorErrorKind.NotFound);
+        }
+    }
+
     /// <summary>The file path as given to <see cref="Open(string, FileParams, IReadOnlyDictionary{string, ByteString}, Table)"/>.</summary>
     public string FilePath { get; }
 
@@ -170,7 +178,7 @@ public sealed class BatchFileReader : IDisposable
         catch (InvalidDataException e)
         {
             var column = _scanner.CellCount < _columns.Length ? _columns[_scanner.CellCount] : null;
-            throw Wrap(FilePath, e, RowNumber + 1, column, fileParams: null);
+            throw Wrap(FilePath, e, RowNumber + 1, column, _fileParams);
         }
         if (!hasRow)
         {
@@ -291,15 +299,16 @@ public sealed class BatchFileReader : IDisposable
 
     private ReadOnlySpan<byte> ValueBytes(int ordinal)
     {
-        var cell = GetRawUtf8(ordinal);
-        var state = _states[ordinal];
+        var state = _states[ordinal]; // also the range check: one state per column
         if (state != CellState.Value)
         {
-            throw new InvalidOperationException(
-                $"Row {RowNumber}, column '{_columns[ordinal]}' of batch file '{FilePath}' is {(state == CellState.Null ? "NULL" : "unmodified")}: check GetState before reading a value.");
+            throw NotAValue(ordinal, state);
         }
-        return cell;
+        return _scanner.Cell(ordinal);
     }
+
+    private InvalidOperationException NotAValue(int ordinal, CellState state) => new(
+        $"Row {RowNumber}, column '{_columns[ordinal]}' of batch file '{FilePath}' is {(state == CellState.Null ? "NULL" : "unmodified")}: check GetState before reading a value.");
 
     private string DecodeUtf8(int ordinal, ReadOnlySpan<byte> bytes)
     {
@@ -329,7 +338,7 @@ public sealed class BatchFileReader : IDisposable
         }
         catch (InvalidDataException e)
         {
-            throw new BatchFileException(FilePath, $"the header row cannot be read: {e.Message}", innerException: e);
+            throw Wrap(FilePath, e, row: null, column: null, _fileParams, prefix: "the header row cannot be read: ");
         }
         if (!hasHeader)
         {
@@ -358,18 +367,23 @@ public sealed class BatchFileReader : IDisposable
         _ => "as the file_params say",
     };
 
-    private static BatchFileException Wrap(string path, InvalidDataException e, long? row, string? column, FileParams? fileParams)
+    private static BatchFileException Wrap(string path, InvalidDataException e, long? row, string? column, FileParams fileParams, string prefix = "") =>
+        new(path, prefix + Explain(e, fileParams), row, column, innerException: e);
+
+    /// <summary>Our own layers word their messages for the user; GZipStream's are rephrased, and a zstd failure
+    /// behind AES mentions the key (a wrong key only shows in the padding at the very end of the file).</summary>
+    private static string Explain(InvalidDataException e, FileParams fileParams)
     {
         var problem = e.Message;
-        if (fileParams is { Encryption: Encryption.Aes } && problem.StartsWith("the zstd", StringComparison.Ordinal))
+        if (fileParams.Compression == Compression.Gzip && !problem.StartsWith("the ", StringComparison.Ordinal))
+        {
+            problem = $"the gzip data is corrupt ({problem})";
+        }
+        if (fileParams.Encryption == Encryption.Aes && problem.StartsWith("the zstd", StringComparison.Ordinal))
         {
             problem += " (or the AES key is wrong)";
         }
-        if (e.InnerException is null && e.Message.StartsWith("The archive entry", StringComparison.Ordinal))
-        {
-            problem = $"the gzip data is corrupt ({e.Message})";
-        }
-        return new BatchFileException(path, problem, row, column, innerException: e);
+        return problem;
     }
 
     public void Dispose()

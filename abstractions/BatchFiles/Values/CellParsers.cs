@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
@@ -13,6 +14,17 @@ internal static class CellParsers
 {
     public static bool TryParseBoolean(ReadOnlySpan<byte> s, out bool value)
     {
+        // Fivetran writes lower case: compare whole words first, fall back to case-insensitive.
+        if (s.Length == 4 && BinaryPrimitives.ReadUInt32LittleEndian(s) == TrueWord)
+        {
+            value = true;
+            return true;
+        }
+        if (s.Length == 5 && s[0] == 'f' && BinaryPrimitives.ReadUInt32LittleEndian(s[1..]) == AlseWord)
+        {
+            value = false;
+            return true;
+        }
         if (Ascii.EqualsIgnoreCase(s, "true"u8))
         {
             value = true;
@@ -31,9 +43,70 @@ internal static class CellParsers
     public static bool TryParseInt64(ReadOnlySpan<byte> s, out long value) =>
         Utf8Parser.TryParse(s, out value, out var consumed) && consumed == s.Length;
 
+    private static readonly uint TrueWord = BinaryPrimitives.ReadUInt32LittleEndian("true"u8);
+    private static readonly uint AlseWord = BinaryPrimitives.ReadUInt32LittleEndian("alse"u8);
+
+    private static readonly double[] PowersOfTen =
+    [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+        1e20, 1e21, 1e22,
+    ];
+
     // NumberStyles.Float accepts Java's "1.0E-5", "NaN", "Infinity" and "-Infinity".
     public static bool TryParseDouble(ReadOnlySpan<byte> s, out double value) =>
-        double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+        TryParsePlainDecimalExactly(s, out value)
+        || double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+
+    /// <summary>
+    /// Fast path for the common "-123.45": with at most 15 significant digits the digits and the power of ten are
+    /// both exact doubles, so one IEEE division gives the correctly rounded result (Clinger's fast path), the same
+    /// value double.Parse returns. Anything else (exponents, long mantissas, NaN) goes to the general parser.
+    /// </summary>
+    private static bool TryParsePlainDecimalExactly(ReadOnlySpan<byte> s, out double value)
+    {
+        value = 0;
+        var i = 0;
+        var negative = false;
+        if (s.Length > 0 && s[0] == '-')
+        {
+            negative = true;
+            i = 1;
+        }
+        long mantissa = 0;
+        var digits = 0;
+        var fractionDigits = -1;
+        for (; i < s.Length; i++)
+        {
+            var b = s[i];
+            if (IsDigit(b))
+            {
+                mantissa = mantissa * 10 + (b - '0');
+                digits++;
+                if (fractionDigits >= 0)
+                {
+                    fractionDigits++;
+                }
+            }
+            else if (b == '.' && fractionDigits < 0)
+            {
+                fractionDigits = 0;
+            }
+            else
+            {
+                return false;
+            }
+        }
+        if (digits == 0 || digits > 15 || fractionDigits == 0)
+        {
+            return false;
+        }
+        value = fractionDigits > 0 ? mantissa / PowersOfTen[fractionDigits] : mantissa;
+        if (negative)
+        {
+            value = -value;
+        }
+        return true;
+    }
 
     public static bool TryParseSingle(ReadOnlySpan<byte> s, out float value) =>
         float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value);

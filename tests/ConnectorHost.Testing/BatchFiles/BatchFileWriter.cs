@@ -32,32 +32,11 @@ public sealed class BatchFileWriter : IDisposable
         Path = path;
         _fileParams = fileParams;
         _columnCount = columns.Count;
-        Stream stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024);
-        try
+        if (fileParams.Encryption == Encryption.Aes)
         {
-            if (fileParams.Encryption == Encryption.Aes)
-            {
-                Key = key ?? NewKey();
-                var aes = Aes.Create();
-                aes.Key = Key;
-                aes.GenerateIV();
-                aes.Mode = CipherMode.CBC;
-                aes.Padding = PaddingMode.PKCS7;
-                stream.Write(aes.IV);
-                stream = new CryptoStream(stream, aes.CreateEncryptor(), CryptoStreamMode.Write);
-            }
-            stream = fileParams.Compression switch
-            {
-                Compression.Zstd => new ZstdCompressingStream(stream, zstdLevel),
-                Compression.Gzip => new GZipStream(stream, CompressionLevel.Fastest),
-                _ => stream,
-            };
+            Key = key ?? NewKey();
         }
-        catch
-        {
-            stream.Dispose();
-            throw;
-        }
+        var stream = OpenEncodingStream(path, fileParams, Key, zstdLevel);
         _text = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 64 * 1024) { NewLine = "\n" };
         WriteCells(columns);
     }
@@ -75,6 +54,59 @@ public sealed class BatchFileWriter : IDisposable
         NullString = DefaultNullString,
         UnmodifiedString = DefaultUnmodifiedString,
     };
+
+    /// <summary>
+    /// Writes <paramref name="csv"/> (header included, taken as is: for malformed-file tests) compressed and encrypted
+    /// per <paramref name="fileParams"/>; returns the AES key (random unless given), or null when not encrypted.
+    /// </summary>
+    public static byte[]? WriteRaw(string path, FileParams fileParams, ReadOnlySpan<byte> csv, byte[]? key = null)
+    {
+        if (fileParams.Encryption == Encryption.Aes)
+        {
+            key ??= NewKey();
+        }
+        else
+        {
+            key = null;
+        }
+        using var stream = OpenEncodingStream(path, fileParams, key, zstdLevel: 3);
+        stream.Write(csv);
+        return key;
+    }
+
+    /// <inheritdoc cref="WriteRaw(string, FileParams, ReadOnlySpan{byte}, byte[])"/>
+    public static byte[]? WriteRaw(string path, FileParams fileParams, string csv, byte[]? key = null) =>
+        WriteRaw(path, fileParams, Encoding.UTF8.GetBytes(csv), key);
+
+    /// <summary>File → AES (IV first) → zstd/gzip, as a write stream; disposing it finishes every layer.</summary>
+    private static Stream OpenEncodingStream(string path, FileParams fileParams, byte[]? key, int zstdLevel)
+    {
+        Stream stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024);
+        try
+        {
+            if (fileParams.Encryption == Encryption.Aes)
+            {
+                var aes = Aes.Create();
+                aes.Key = key ?? throw new ArgumentNullException(nameof(key));
+                aes.GenerateIV();
+                aes.Mode = CipherMode.CBC;
+                aes.Padding = PaddingMode.PKCS7;
+                stream.Write(aes.IV);
+                stream = new CryptoStream(stream, aes.CreateEncryptor(), CryptoStreamMode.Write);
+            }
+            return fileParams.Compression switch
+            {
+                Compression.Zstd => new ZstdCompressingStream(stream, zstdLevel),
+                Compression.Gzip => new GZipStream(stream, CompressionLevel.Fastest),
+                _ => stream,
+            };
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
 
     public static byte[] NewKey() => RandomNumberGenerator.GetBytes(32);
 
