@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using ConnectorHost.Abstractions.Destination;
+using ConnectorHost.Abstractions.Plugins;
+using ConnectorHost.Benchmarks.BatchFiles;
+using FivetranSdk.V2;
+using Google.Protobuf;
+using Microsoft.Extensions.Logging.Abstractions;
+using SqliteDestination;
+
+namespace ConnectorHost.Benchmarks.Sqlite;
+
+/// <summary>
+/// The SQLite destination's targets, through WriteBatch/WriteHistoryBatch with encrypted + compressed files:
+/// 1M-row replace into an empty table, 100k-row update (half the columns unmodified) into it, 100k-row delete,
+/// 1M-row history replace; prints rows/s and the peak RSS during the 1M replace.
+/// This variant runs the plugin in-process (no gRPC): the figures are the plugin's own cost.
+/// </summary>
+public sealed class SqliteWriteScenario : IScenario
+{
+    private const int TableRows = 1_000_000;
+    private const int ChangeRows = 100_000;
+
+    public string Name => "sqlite-write";
+
+    public string Description => "SQLite destination in-process: 1M replace, 100k update, 100k delete, 1M history replace (rows/s, peak RSS)";
+
+    public async Task<int> RunAsync(string[] args)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "connectorhost-bench", "sqlite-" + Environment.ProcessId);
+        Directory.CreateDirectory(folder);
+        try
+        {
+            Console.WriteLine("Preparing batch files...");
+            var (replacePath, replaceKey) = BenchBatchFile.GetOrCreate(TableRows);
+            var update = SqliteBenchFiles.Update(folder, ChangeRows, TableRows);
+            var delete = SqliteBenchFiles.Delete(folder, ChangeRows, TableRows);
+            var history = SqliteBenchFiles.HistoryReplace(folder, TableRows);
+
+            IDestinationConnector destination = new SqliteDestinationConnector(new PluginContext("SqliteDestination", folder, folder, NullLoggerFactory.Instance));
+            var configuration = new Dictionary<string, string> { ["database_path"] = Path.Combine(folder, "bench.db") };
+            var table = BenchBatchFile.Table();
+            await Create(destination, configuration, table);
+            await Create(destination, configuration, SqliteBenchFiles.HistoryTable());
+
+            GC.Collect();
+            PeakRss.Reset();
+            var baseline = PeakRss.CurrentBytes();
+            await Measure($"replace {TableRows:N0} rows into an empty table", TableRows, 300_000,
+                () => destination.WriteBatchAsync(Batch(configuration, table, replacePath, replaceKey, r => r.ReplaceFiles), default));
+            var peak = PeakRss.PeakBytes();
+            Console.WriteLine($"  peak RSS during the replace: {peak / 1048576.0:F0} MiB (baseline before it {baseline / 1048576.0:F0} MiB, +{(peak - baseline) / 1048576.0:F0} MiB)");
+
+            await Measure($"update {ChangeRows:N0} rows (3 of 7 columns unmodified) in a {TableRows:N0}-row table", ChangeRows, 150_000,
+                () => destination.WriteBatchAsync(Batch(configuration, table, update.Path, update.Key, r => r.UpdateFiles), default));
+            await Measure($"delete {ChangeRows:N0} rows", ChangeRows, 300_000,
+                () => destination.WriteBatchAsync(Batch(configuration, table, delete.Path, delete.Key, r => r.DeleteFiles), default));
+
+            var historyRequest = new WriteHistoryBatchRequest { SchemaName = "bench", Table = SqliteBenchFiles.HistoryTable(), FileParams = BenchBatchFile.Params() };
+            historyRequest.Configuration.Add(configuration);
+            historyRequest.ReplaceFiles.Add(history.Path);
+            historyRequest.Keys[history.Path] = ByteString.CopyFrom(history.Key);
+            await Measure($"history replace {TableRows:N0} rows", TableRows, 150_000,
+                () => destination.WriteHistoryBatchAsync(historyRequest, default));
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task Create(IDestinationConnector destination, Dictionary<string, string> configuration, Table table)
+    {
+        var request = new CreateTableRequest { SchemaName = "bench", Table = table };
+        request.Configuration.Add(configuration);
+        await destination.CreateTableAsync(request, default);
+    }
+
+    private static WriteBatchRequest Batch(Dictionary<string, string> configuration, Table table, string path, byte[] key, Func<WriteBatchRequest, Google.Protobuf.Collections.RepeatedField<string>> files)
+    {
+        var request = new WriteBatchRequest { SchemaName = "bench", Table = table, FileParams = BenchBatchFile.Params() };
+        request.Configuration.Add(configuration);
+        files(request).Add(path);
+        request.Keys[path] = ByteString.CopyFrom(key);
+        return request;
+    }
+
+    private static async Task Measure(string what, int rows, int target, Func<Task> run)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        await run();
+        stopwatch.Stop();
+        var rate = rows / stopwatch.Elapsed.TotalSeconds;
+        Console.WriteLine($"{what}: {stopwatch.Elapsed.TotalSeconds:F2} s, {rate:N0} rows/s (target >= {target:N0}) {(rate >= target ? "OK" : "BELOW TARGET")}");
+    }
+}
+
+/// <summary>Linux peak resident set size of this process (VmHWM), resettable through /proc/self/clear_refs.</summary>
+internal static class PeakRss
+{
+    public static void Reset()
+    {
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    public static long PeakBytes() => Read("VmHWM:");
+
+    public static long CurrentBytes() => Read("VmRSS:");
+
+    private static long Read(string field)
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith(field, StringComparison.Ordinal))
+            {
+                return long.Parse(line[field.Length..].Trim().Split(' ')[0]) * 1024;
+            }
+        }
+
+        return 0;
+    }
+}
