@@ -163,13 +163,18 @@ public sealed class SqliteDestinationConnector : IDestinationConnector
     private async Task WriteAsync(IDictionary<string, string> configuration, string what, Action<SqliteConnection> work, CancellationToken cancellationToken)
     {
         var settings = Settings(configuration);
-        using var session = await Database(settings).BeginWriteAsync(settings, cancellationToken).ConfigureAwait(false);
-        Guard(what, () =>
+        var database = Database(settings);
+        using (var session = await database.BeginWriteAsync(settings, cancellationToken).ConfigureAwait(false))
         {
-            work(session.Connection);
-            session.Commit();
-            return true;
-        });
+            Guard(what, () =>
+            {
+                work(session.Connection);
+                session.Commit();
+                return true;
+            });
+        }
+
+        database.ScheduleCheckpoint(settings, _logger);
     }
 
     private static T Guard<T>(string what, Func<T> work)

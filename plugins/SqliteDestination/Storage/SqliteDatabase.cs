@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using SqliteDestination.Catalog;
 using SqliteDestination.Configuration;
 using SqliteDestination.Types;
+using Microsoft.Extensions.Logging;
 
 namespace SqliteDestination.Storage;
 
@@ -36,7 +37,8 @@ internal sealed class SqliteDatabase
         {
             DataSource = FilePath,
             Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
+            // Pooled: a closing connection would otherwise checkpoint the whole WAL inside the call.
+            Pooling = true,
             DefaultTimeout = Math.Max(1, settings.BusyTimeoutMilliseconds / 1000),
         }.ToString();
         var connection = new SqliteConnection(connectionString);
@@ -47,8 +49,11 @@ internal sealed class SqliteDatabase
                 PRAGMA busy_timeout = {settings.BusyTimeoutMilliseconds};
                 PRAGMA journal_mode = WAL;
                 PRAGMA synchronous = {settings.Synchronous};
-                PRAGMA cache_size = -32768;
+                PRAGMA cache_size = -65536;
                 PRAGMA temp_store = MEMORY;
+                PRAGMA mmap_size = 268435456;
+                PRAGMA wal_autocheckpoint = 0;
+                PRAGMA journal_size_limit = 67108864;
                 """);
             ConversionFunction.Register(connection);
             lock (_initLock)
@@ -67,6 +72,42 @@ internal sealed class SqliteDatabase
             connection.Dispose();
             throw;
         }
+    }
+
+    private int _checkpointScheduled;
+
+    /// <summary>
+    /// Copies committed WAL content into the database file off the caller's path (automatic checkpoints are off so
+    /// a large batch does not pay for its checkpoint inside the call). Coalesced: at most one runs at a time.
+    /// </summary>
+    public void ScheduleCheckpoint(SqliteSettings settings, ILogger logger)
+    {
+        if (Interlocked.Exchange(ref _checkpointScheduled, 1) == 1)
+        {
+            return;
+        }
+
+        _ = Task.Run(() =>
+        {
+            try
+            {
+                if (!File.Exists(FilePath))
+                {
+                    return;
+                }
+
+                using var connection = Open(settings);
+                connection.Execute("PRAGMA wal_checkpoint(PASSIVE)");
+            }
+            catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+            {
+                logger.LogDebug("Background checkpoint of {Path} skipped: {Reason}", FilePath, ex.Message);
+            }
+            finally
+            {
+                Volatile.Write(ref _checkpointScheduled, 0);
+            }
+        });
     }
 
     /// <summary>Takes the write lock, opens a connection and begins an IMMEDIATE transaction.</summary>

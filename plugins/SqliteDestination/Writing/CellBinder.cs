@@ -23,7 +23,19 @@ internal static class CellBinder
             case DataType.NaiveDate: statement.BindText(parameter, StorageFormat.FormatDate(reader.GetDate(ordinal))); break;
             case DataType.NaiveTime: statement.BindText(parameter, StorageFormat.FormatTime(reader.GetTime(ordinal))); break;
             case DataType.NaiveDatetime: statement.BindText(parameter, StorageFormat.FormatNaiveDateTime(reader.GetNaiveDateTime(ordinal))); break;
-            case DataType.UtcDatetime: statement.BindText(parameter, StorageFormat.FormatUtc(reader.GetUtcDateTime(ordinal))); break;
+            case DataType.UtcDatetime:
+                var instant = reader.GetUtcDateTime(ordinal); // validates
+                var raw = reader.GetRawUtf8(ordinal);
+                if (IsCanonicalUtc(raw))
+                {
+                    statement.BindTextUtf8(parameter, raw); // already exactly the stored layout
+                }
+                else
+                {
+                    statement.BindText(parameter, StorageFormat.FormatUtc(instant));
+                }
+
+                break;
             case DataType.Binary: statement.BindBlob(parameter, reader.GetBinary(ordinal)); break;
             default:
                 var utf8 = reader.GetRawUtf8(ordinal);
@@ -36,6 +48,11 @@ internal static class CellBinder
                 break;
         }
     }
+
+    /// <summary>yyyy-MM-ddTHH:mm:ss.fffZ, the layout <see cref="StorageFormat.FormatUtc(DateTime)"/> writes for millisecond values.</summary>
+    private static bool IsCanonicalUtc(ReadOnlySpan<byte> raw) =>
+        raw.Length == 24 && raw[4] == (byte)'-' && raw[7] == (byte)'-' && raw[10] == (byte)'T' && raw[13] == (byte)':'
+        && raw[16] == (byte)':' && raw[19] == (byte)'.' && raw[23] == (byte)'Z';
 
     /// <summary>Binds a cell that may be NULL; an unmodified marker is not allowed here.</summary>
     public static void BindValueOrNull(RawStatement statement, int parameter, BatchFileReader reader, int ordinal, DataType type, string fileKind)

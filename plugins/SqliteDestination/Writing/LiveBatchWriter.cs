@@ -1,4 +1,5 @@
 using ConnectorHost.Abstractions;
+using ConnectorHost.Abstractions.BatchFiles;
 using FivetranSdk.V2;
 using Microsoft.Data.Sqlite;
 using SqliteDestination.Catalog;
@@ -81,29 +82,50 @@ internal static class LiveBatchWriter
             return; // only key columns: nothing can change
         }
 
-        // One statement for every mix of modified cells: ?flag chooses the new value or keeps the stored one.
-        var parameter = 0;
-        var assignments = settable.Select(i =>
-        {
-            var name = Sql.Quote(file.Columns[i].PhysicalName);
-            var flag = ++parameter;
-            var value = ++parameter;
-            return $"{name} = CASE WHEN ?{flag} THEN ?{value} ELSE {name} END";
-        }).ToList();
-        var conditions = key.Select(k => $"{Sql.Quote(k.PhysicalName)} = ?{++parameter}").ToList();
-        using var statement = new RawStatement(connection,
-            $"UPDATE {Sql.Quote(table.PhysicalName)} SET {string.Join(", ", assignments)} WHERE {string.Join(" AND ", conditions)}");
-
+        // One prepared statement per combination of modified columns (rows of a file mostly share a few), so SQLite
+        // only evaluates and writes what changes. Past 64 columns, or too many combinations, a single statement
+        // where a flag parameter per column chooses the new value or the stored one.
+        using var statements = new UpdateStatements(connection, table, file, key, settable);
         var reader = file.Reader;
         while (reader.Read())
         {
-            var p = 0;
-            foreach (var i in settable)
+            var mask = 0UL;
+            if (settable.Length <= 64)
             {
+                for (var s = 0; s < settable.Length; s++)
+                {
+                    if (reader.GetState(settable[s]) != CellState.Unmodified)
+                    {
+                        mask |= 1UL << s;
+                    }
+                }
+
+                if (mask == 0)
+                {
+                    continue; // nothing modified in this row
+                }
+            }
+
+            var (statement, byMask) = statements.For(mask);
+            var p = 0;
+            for (var s = 0; s < settable.Length; s++)
+            {
+                var i = settable[s];
                 var state = reader.GetState(i);
-                statement.BindInt64(++p, state == ConnectorHost.Abstractions.BatchFiles.CellState.Unmodified ? 0 : 1);
+                if (byMask)
+                {
+                    if (state == CellState.Unmodified)
+                    {
+                        continue;
+                    }
+                }
+                else
+                {
+                    statement.BindInt64(++p, state == CellState.Unmodified ? 0 : 1);
+                }
+
                 ++p;
-                if (state == ConnectorHost.Abstractions.BatchFiles.CellState.Value)
+                if (state == CellState.Value)
                 {
                     CellBinder.Bind(statement, p, reader, i, file.Columns[i].Type);
                 }
@@ -120,6 +142,84 @@ internal static class LiveBatchWriter
 
             Execute(statement, file);
             CheckCancellation(reader.RowNumber, cancellationToken);
+        }
+    }
+
+    /// <summary>The prepared UPDATE statements of one update file.</summary>
+    private sealed class UpdateStatements : IDisposable
+    {
+        private const int MaxCombinations = 32;
+        private readonly SqliteConnection _connection;
+        private readonly TableDefinition _table;
+        private readonly BatchFile _file;
+        private readonly IReadOnlyList<ColumnDefinition> _key;
+        private readonly int[] _settable;
+        private readonly Dictionary<ulong, RawStatement> _byMask = new();
+        private RawStatement? _flagged;
+
+        public UpdateStatements(SqliteConnection connection, TableDefinition table, BatchFile file, IReadOnlyList<ColumnDefinition> key, int[] settable)
+        {
+            _connection = connection;
+            _table = table;
+            _file = file;
+            _key = key;
+            _settable = settable;
+        }
+
+        public (RawStatement Statement, bool ByMask) For(ulong mask)
+        {
+            if (_settable.Length <= 64)
+            {
+                if (_byMask.TryGetValue(mask, out var existing))
+                {
+                    return (existing, true);
+                }
+
+                if (_byMask.Count < MaxCombinations)
+                {
+                    var parameter = 0;
+                    var assignments = new List<string>();
+                    for (var s = 0; s < _settable.Length; s++)
+                    {
+                        if ((mask & (1UL << s)) != 0)
+                        {
+                            assignments.Add($"{Sql.Quote(_file.Columns[_settable[s]].PhysicalName)} = ?{++parameter}");
+                        }
+                    }
+
+                    var statement = new RawStatement(_connection, $"UPDATE {Sql.Quote(_table.PhysicalName)} SET {string.Join(", ", assignments)} WHERE {Conditions(parameter)}");
+                    _byMask[mask] = statement;
+                    return (statement, true);
+                }
+            }
+
+            if (_flagged is null)
+            {
+                var parameter = 0;
+                var assignments = _settable.Select(i =>
+                {
+                    var name = Sql.Quote(_file.Columns[i].PhysicalName);
+                    var flag = ++parameter;
+                    var value = ++parameter;
+                    return $"{name} = CASE WHEN ?{flag} THEN ?{value} ELSE {name} END";
+                }).ToList();
+                _flagged = new RawStatement(_connection, $"UPDATE {Sql.Quote(_table.PhysicalName)} SET {string.Join(", ", assignments)} WHERE {Conditions(parameter)}");
+            }
+
+            return (_flagged, false);
+        }
+
+        private string Conditions(int lastParameter) =>
+            string.Join(" AND ", _key.Select((k, i) => $"{Sql.Quote(k.PhysicalName)} = ?{lastParameter + i + 1}"));
+
+        public void Dispose()
+        {
+            foreach (var statement in _byMask.Values)
+            {
+                statement.Dispose();
+            }
+
+            _flagged?.Dispose();
         }
     }
 
