@@ -110,7 +110,7 @@ public sealed class SqliteDestinationConnector : IDestinationConnector
             // Operations on a table that does not exist are no-ops, not errors.
             if (TableCatalog.Find(connection, request.SchemaName, request.Table?.Name ?? "") is { } table)
             {
-                LiveBatchWriter.Write(connection, table, request, cancellationToken);
+                LiveBatchWriter.Write(connection, table, request, new BatchProgress(_logger, name, cancellationToken));
             }
             else
             {
@@ -128,7 +128,7 @@ public sealed class SqliteDestinationConnector : IDestinationConnector
         {
             if (TableCatalog.Find(connection, request.SchemaName, request.Table?.Name ?? "") is { } table)
             {
-                HistoryBatchWriter.Write(connection, table, request, cancellationToken);
+                HistoryBatchWriter.Write(connection, table, request, new BatchProgress(_logger, name, cancellationToken));
             }
             else
             {

@@ -28,6 +28,15 @@ internal static class ConfigurationFormFactory
             TextField = TextField.PlainText,
             DefaultValue = SqliteSettings.DefaultBusyTimeout.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
+        form.Fields.Add(new FormField
+        {
+            Name = SqliteSettings.CacheSizeKey,
+            Label = "Page cache per connection (MiB)",
+            Required = false,
+            Description = "Memory SQLite may use for pages per connection; bounds the destination's memory whatever the batch size.",
+            TextField = TextField.PlainText,
+            DefaultValue = SqliteSettings.DefaultCacheSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
         var synchronous = new DropdownField();
         synchronous.DropdownField_.AddRange(SqliteSettings.SynchronousModes);
         form.Fields.Add(new FormField

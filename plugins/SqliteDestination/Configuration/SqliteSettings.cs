@@ -4,11 +4,13 @@ using ConnectorHost.Abstractions;
 namespace SqliteDestination.Configuration;
 
 /// <summary>The user's configuration, parsed from the request's configuration map.</summary>
-internal sealed record SqliteSettings(string DatabasePath, int BusyTimeoutMilliseconds, string Synchronous)
+internal sealed record SqliteSettings(string DatabasePath, int BusyTimeoutMilliseconds, string Synchronous, int CacheSizeMegabytes)
 {
     public const string DatabasePathKey = "database_path";
     public const string BusyTimeoutKey = "busy_timeout_ms";
     public const string SynchronousKey = "synchronous";
+    public const string CacheSizeKey = "cache_size_mb";
+    public const int DefaultCacheSize = 64;
     public const string DefaultFileName = "destination.db";
     public const int DefaultBusyTimeout = 5000;
     public static readonly string[] SynchronousModes = ["NORMAL", "FULL"];
@@ -38,6 +40,13 @@ internal sealed record SqliteSettings(string DatabasePath, int BusyTimeoutMillis
             }
         }
 
-        return new SqliteSettings(path, busy, synchronous);
+        var cache = DefaultCacheSize;
+        if (configuration.TryGetValue(CacheSizeKey, out var c) && !string.IsNullOrWhiteSpace(c)
+            && (!int.TryParse(c.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out cache) || cache < 1))
+        {
+            throw new ConnectorException(ConnectorErrorKind.InvalidArgument, $"Configuration '{CacheSizeKey}' must be a whole number of MiB (at least 1), not '{c}'.");
+        }
+
+        return new SqliteSettings(path, busy, synchronous, cache);
     }
 }

@@ -15,7 +15,7 @@ namespace SqliteDestination.Writing;
 /// </summary>
 internal static class HistoryBatchWriter
 {
-    public static void Write(SqliteConnection connection, TableDefinition table, WriteHistoryBatchRequest request, CancellationToken cancellationToken)
+    public static void Write(SqliteConnection connection, TableDefinition table, WriteHistoryBatchRequest request, BatchProgress progress)
     {
         if (!table.IsHistoryMode || table.Find(SystemColumns.Active) is null || table.Find(SystemColumns.End) is null)
         {
@@ -28,32 +28,32 @@ internal static class HistoryBatchWriter
         foreach (var path in request.EarliestStartFiles)
         {
             using var file = BatchFile.Open(path, request.FileParams, keys, table);
-            ApplyEarliestStart(connection, table, key, file, cancellationToken);
+            ApplyEarliestStart(connection, table, key, file, progress);
         }
 
         foreach (var path in request.ReplaceFiles)
         {
             using var file = BatchFile.Open(path, request.FileParams, keys, table);
-            LiveBatchWriter.Upsert(connection, table, file, cancellationToken);
+            LiveBatchWriter.Upsert(connection, table, file, progress);
         }
 
         foreach (var path in request.UpdateFiles)
         {
             using var file = BatchFile.Open(path, request.FileParams, keys, table);
-            InsertUpdatedVersions(connection, table, key, file, cancellationToken);
+            InsertUpdatedVersions(connection, table, key, file, progress);
         }
 
         foreach (var path in request.DeleteFiles)
         {
             using var file = BatchFile.Open(path, request.FileParams, keys, table);
-            CloseDeleted(connection, table, key, file, cancellationToken);
+            CloseDeleted(connection, table, key, file, progress);
         }
     }
 
     private static string KeyCondition(IReadOnlyList<ColumnDefinition> key, int firstParameter) =>
         string.Join(" AND ", key.Select((k, i) => $"{Sql.Quote(k.PhysicalName)} = ?{firstParameter + i}"));
 
-    private static void ApplyEarliestStart(SqliteConnection connection, TableDefinition table, IReadOnlyList<ColumnDefinition> key, BatchFile file, CancellationToken cancellationToken)
+    private static void ApplyEarliestStart(SqliteConnection connection, TableDefinition table, IReadOnlyList<ColumnDefinition> key, BatchFile file, BatchProgress progress)
     {
         var start = table.Require(SystemColumns.Start);
         var end = table.Require(SystemColumns.End);
@@ -91,7 +91,7 @@ internal static class HistoryBatchWriter
             closeActive.BindText(n + 2, earliestText);
             LiveBatchWriter.Execute(removeOverlapping, file);
             LiveBatchWriter.Execute(closeActive, file);
-            LiveBatchWriter.CheckCancellation(reader.RowNumber, cancellationToken);
+            progress.RowApplied(file);
         }
     }
 
@@ -99,7 +99,7 @@ internal static class HistoryBatchWriter
     /// Each update row becomes a new version: modified cells from the file, the others from the latest version
     /// of the same key that started before it (the one active before this batch, or the previous row of the file).
     /// </summary>
-    private static void InsertUpdatedVersions(SqliteConnection connection, TableDefinition table, IReadOnlyList<ColumnDefinition> key, BatchFile file, CancellationToken cancellationToken)
+    private static void InsertUpdatedVersions(SqliteConnection connection, TableDefinition table, IReadOnlyList<ColumnDefinition> key, BatchFile file, BatchProgress progress)
     {
         var start = table.Require(SystemColumns.Start);
         var keyOrdinals = key.Select(file.RequireOrdinal).ToArray();
@@ -161,11 +161,11 @@ internal static class HistoryBatchWriter
 
             CellBinder.BindKey(statement, startParameter, reader, startOrdinal, start.Type);
             LiveBatchWriter.Execute(statement, file);
-            LiveBatchWriter.CheckCancellation(reader.RowNumber, cancellationToken);
+            progress.RowApplied(file);
         }
     }
 
-    private static void CloseDeleted(SqliteConnection connection, TableDefinition table, IReadOnlyList<ColumnDefinition> key, BatchFile file, CancellationToken cancellationToken)
+    private static void CloseDeleted(SqliteConnection connection, TableDefinition table, IReadOnlyList<ColumnDefinition> key, BatchFile file, BatchProgress progress)
     {
         var end = table.Require(SystemColumns.End);
         var active = table.Require(SystemColumns.Active);
@@ -184,7 +184,7 @@ internal static class HistoryBatchWriter
 
             CellBinder.BindKey(statement, n + 1, reader, endOrdinal, end.Type);
             LiveBatchWriter.Execute(statement, file);
-            LiveBatchWriter.CheckCancellation(reader.RowNumber, cancellationToken);
+            progress.RowApplied(file);
         }
     }
 }

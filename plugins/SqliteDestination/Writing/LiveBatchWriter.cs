@@ -13,32 +13,30 @@ namespace SqliteDestination.Writing;
 /// </summary>
 internal static class LiveBatchWriter
 {
-    private const int CancellationCheckInterval = 8192;
-
-    public static void Write(SqliteConnection connection, TableDefinition table, WriteBatchRequest request, CancellationToken cancellationToken)
+    public static void Write(SqliteConnection connection, TableDefinition table, WriteBatchRequest request, BatchProgress progress)
     {
         var keys = request.Keys;
         foreach (var path in request.ReplaceFiles)
         {
             using var file = BatchFile.Open(path, request.FileParams, keys, table);
-            Upsert(connection, table, file, cancellationToken);
+            Upsert(connection, table, file, progress);
         }
 
         foreach (var path in request.UpdateFiles)
         {
             using var file = BatchFile.Open(path, request.FileParams, keys, table);
-            Update(connection, table, file, cancellationToken);
+            Update(connection, table, file, progress);
         }
 
         foreach (var path in request.DeleteFiles)
         {
             using var file = BatchFile.Open(path, request.FileParams, keys, table);
-            Delete(connection, table, table.StorageKey, file, cancellationToken);
+            Delete(connection, table, table.StorageKey, file, progress);
         }
     }
 
     /// <summary>Inserts each row, or overwrites the row with the same key (so the last row of a key in a file wins).</summary>
-    public static void Upsert(SqliteConnection connection, TableDefinition table, BatchFile file, CancellationToken cancellationToken)
+    public static void Upsert(SqliteConnection connection, TableDefinition table, BatchFile file, BatchProgress progress)
     {
         var key = table.StorageKey;
         foreach (var k in key)
@@ -67,12 +65,12 @@ internal static class LiveBatchWriter
             }
 
             Execute(statement, file);
-            CheckCancellation(reader.RowNumber, cancellationToken);
+            progress.RowApplied(file);
         }
     }
 
     /// <summary>Changes only the modified cells of the row with the row's key; a missing row is left missing.</summary>
-    private static void Update(SqliteConnection connection, TableDefinition table, BatchFile file, CancellationToken cancellationToken)
+    private static void Update(SqliteConnection connection, TableDefinition table, BatchFile file, BatchProgress progress)
     {
         var key = RequireKey(table, table.StorageKey);
         var keyOrdinals = key.Select(file.RequireOrdinal).ToArray();
@@ -141,7 +139,7 @@ internal static class LiveBatchWriter
             }
 
             Execute(statement, file);
-            CheckCancellation(reader.RowNumber, cancellationToken);
+            progress.RowApplied(file);
         }
     }
 
@@ -224,7 +222,7 @@ internal static class LiveBatchWriter
     }
 
     /// <summary>Removes the rows with each key; keys that are not there are ignored.</summary>
-    public static void Delete(SqliteConnection connection, TableDefinition table, IReadOnlyList<ColumnDefinition> key, BatchFile file, CancellationToken cancellationToken)
+    public static void Delete(SqliteConnection connection, TableDefinition table, IReadOnlyList<ColumnDefinition> key, BatchFile file, BatchProgress progress)
     {
         RequireKey(table, key);
         var keyOrdinals = key.Select(file.RequireOrdinal).ToArray();
@@ -239,7 +237,7 @@ internal static class LiveBatchWriter
             }
 
             Execute(statement, file);
-            CheckCancellation(reader.RowNumber, cancellationToken);
+            progress.RowApplied(file);
         }
     }
 
@@ -257,14 +255,6 @@ internal static class LiveBatchWriter
         catch (SqliteException ex)
         {
             throw file.RowFailure(ex);
-        }
-    }
-
-    internal static void CheckCancellation(long rowNumber, CancellationToken cancellationToken)
-    {
-        if (rowNumber % CancellationCheckInterval == 0)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
         }
     }
 }
