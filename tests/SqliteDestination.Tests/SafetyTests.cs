@@ -98,6 +98,8 @@ public sealed class SafetyTests : IDisposable
             await child.WaitForExitAsync();
             var rest = await child.StandardOutput.ReadToEndAsync();
             Assert.False(rest.Split('\n').Any(l => l.Trim() == "committed"), $"the writer committed before the kill (wal before {walBefore}, at kill {walAtKill})");
+            // Uncommitted pages had been spilled into the WAL (the small page cache forces it): recovery must ignore them.
+            Assert.True(walAtKill > walBefore + 8 * 1024 * 1024, $"expected uncommitted frames in the WAL (before {walBefore}, at kill {walAtKill})");
         }
         finally
         {

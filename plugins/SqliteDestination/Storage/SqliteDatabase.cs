@@ -50,7 +50,6 @@ internal sealed class SqliteDatabase
                 PRAGMA journal_mode = WAL;
                 PRAGMA synchronous = {settings.Synchronous};
                 PRAGMA cache_size = -{settings.CacheSizeMegabytes * 1024};
-                PRAGMA cache_spill = {settings.CacheSizeMegabytes * 256};
                 PRAGMA temp_store = MEMORY;
                 PRAGMA mmap_size = 268435456;
                 PRAGMA wal_autocheckpoint = 0;
