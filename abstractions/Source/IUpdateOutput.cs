@@ -13,6 +13,12 @@ public interface IUpdateOutput
     /// <summary>Queues a record; it is sent with the next full batch or before the next non-record operation.</summary>
     ValueTask WriteRecordAsync(Record record, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Sends <paramref name="record"/> on its own as a single <c>record</c> message (never batched), after the records
+    /// queued before it. For operations a connector wants to emit individually, as Fivetran's examples do.
+    /// </summary>
+    ValueTask WriteSingleRecordAsync(Record record, CancellationToken cancellationToken = default);
+
     ValueTask CheckpointAsync(string stateJson, CancellationToken cancellationToken = default);
 
     ValueTask WarningAsync(string message, CancellationToken cancellationToken = default);

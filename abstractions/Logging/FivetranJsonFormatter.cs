@@ -1,0 +1,110 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Serilog.Events;
+using Serilog.Formatting;
+
+namespace ConnectorHost.Abstractions.Logging;
+
+/// <summary>
+/// Writes one Serilog event as Fivetran's JSON log line:
+/// <c>{"level":"INFO|WARNING|SEVERE","message":"...","message-origin":"sdk_connector|sdk_destination"}</c>.
+/// String values are rendered without quotes, an exception is appended as "Type: message" (never a stack trace),
+/// registered secrets are masked, and the line is valid JSON whatever the message holds.
+/// </summary>
+public sealed class FivetranJsonFormatter : ITextFormatter
+{
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        // Quotes, backslashes and control characters are escaped; other text (non-ASCII included) is written as
+        // UTF-8, which is valid JSON and keeps messages readable. Lone surrogates are replaced before writing.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        SkipValidation = false,
+    };
+
+    private readonly string _defaultOrigin;
+    private readonly SecretRedactor? _redactor;
+
+    /// <param name="defaultOrigin">Origin for events without a <see cref="FivetranLogOrigin.PropertyName"/> property.</param>
+    /// <param name="redactor">Secrets masked in every message; null for none.</param>
+    public FivetranJsonFormatter(string defaultOrigin = FivetranLogOrigin.Connector, SecretRedactor? redactor = null)
+    {
+        _defaultOrigin = defaultOrigin;
+        _redactor = redactor;
+    }
+
+    public void Format(LogEvent logEvent, TextWriter output)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("level", LevelName(logEvent.Level));
+            writer.WriteString("message", WithoutLoneSurrogates(RenderMessage(logEvent)));
+            writer.WriteString("message-origin", Origin(logEvent));
+            writer.WriteEndObject();
+        }
+
+        output.Write(Encoding.UTF8.GetString(buffer.WrittenSpan));
+        output.Write('\n');
+    }
+
+    /// <summary>Fivetran's level for a Serilog level.</summary>
+    public static string LevelName(LogEventLevel level) => level switch
+    {
+        LogEventLevel.Warning => "WARNING",
+        LogEventLevel.Error or LogEventLevel.Fatal => "SEVERE",
+        _ => "INFO",
+    };
+
+    /// <summary>The message text as written to the line, after masking secrets.</summary>
+    public string RenderMessage(LogEvent logEvent)
+    {
+        var text = new StringBuilder();
+        foreach (var token in logEvent.MessageTemplate.Tokens)
+        {
+            if (token is Serilog.Parsing.PropertyToken property
+                && logEvent.Properties.TryGetValue(property.PropertyName, out var value)
+                && value is ScalarValue { Value: string literal })
+            {
+                // A string argument reads better without the quotes Serilog's default rendering adds.
+                text.Append(literal);
+            }
+            else
+            {
+                using var writer = new StringWriter(text);
+                token.Render(logEvent.Properties, writer);
+            }
+        }
+
+        if (logEvent.Exception is { } exception)
+        {
+            text.Append(text.Length > 0 ? ": " : string.Empty).Append(Summarise(exception));
+        }
+
+        var rendered = text.ToString();
+        return _redactor is null ? rendered : _redactor.Redact(rendered);
+    }
+
+    private static string WithoutLoneSurrogates(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsSurrogate(text[i]) && !(char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]) && ++i > 0))
+            {
+                return Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(text)); // the encoder substitutes U+FFFD
+            }
+        }
+
+        return text;
+    }
+
+    /// <summary>"Type: message" for an exception, without a stack trace.</summary>
+    public static string Summarise(Exception exception) => $"{exception.GetType().Name}: {exception.Message}";
+
+    private string Origin(LogEvent logEvent) =>
+        logEvent.Properties.TryGetValue(FivetranLogOrigin.PropertyName, out var value) && value is ScalarValue { Value: string origin }
+            ? origin
+            : _defaultOrigin;
+}

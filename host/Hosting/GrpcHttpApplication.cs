@@ -1,0 +1,30 @@
+using ConnectorHost.Transport;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace ConnectorHost.Hosting;
+
+/// <summary>
+/// Kestrel's application without the generic host: each request goes to the gRPC handler of the port it arrived on
+/// (a port serves the contracts configured for it).
+/// </summary>
+public sealed class GrpcHttpApplication(IReadOnlyDictionary<int, GrpcRequestHandler> handlersByPort) : IHttpApplication<HttpContext>
+{
+    public HttpContext CreateContext(IFeatureCollection contextFeatures) => new DefaultHttpContext(contextFeatures);
+
+    public Task ProcessRequestAsync(HttpContext context)
+    {
+        if (handlersByPort.TryGetValue(context.Connection.LocalPort, out var handler))
+        {
+            return handler.HandleAsync(context);
+        }
+
+        context.Response.StatusCode = StatusCodes.Status404NotFound;
+        return Task.CompletedTask;
+    }
+
+    public void DisposeContext(HttpContext context, Exception? exception)
+    {
+    }
+}

@@ -1,0 +1,174 @@
+using ConnectorHost.Abstractions.Destination;
+using ConnectorHost.Abstractions.Logging;
+using ConnectorHost.Abstractions.Source;
+using ConnectorHost.Configuration;
+using ConnectorHost.Dispatch;
+using ConnectorHost.Logging;
+using ConnectorHost.Plugins;
+using ConnectorHost.Transport;
+using FivetranSdk.V2;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.Options;
+
+namespace ConnectorHost.Hosting;
+
+/// <summary>
+/// The whole host: command line → plugins.json → plugins → dispatch services → Kestrel, then serve until a
+/// shutdown signal, drain and exit. Built by hand (no generic host) to keep start-up fast and memory low.
+/// </summary>
+public static class HostApplication
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, HostLifecycle lifecycle)
+    {
+        CommandLine commandLine;
+        HostConfiguration configuration;
+        var redactor = new SecretRedactor();
+        using var logging = new HostLogging(stdout, redactor);
+        try
+        {
+            commandLine = CommandLine.Parse(args);
+            if (commandLine.ShowHelp)
+            {
+                stdout.WriteLine(CommandLine.Usage);
+                return ExitCodes.Ok;
+            }
+
+            var path = PluginsJsonLoader.Locate(commandLine.ConfigPath, Environment.CurrentDirectory, AppContext.BaseDirectory);
+            configuration = PluginsJsonLoader.Load(path);
+        }
+        catch (ConfigurationException e)
+        {
+            logging.Root.Error("Invalid configuration: {Message} Run with --help for usage.", e.Message);
+            return ExitCodes.InvalidConfiguration;
+        }
+
+        using var signal = new ShutdownSignal();
+        var sides = LoadSides(configuration, commandLine.Port, logging, lifecycle, out var failures);
+        if (failures > 0)
+        {
+            return ExitCodes.PluginLoadFailed;
+        }
+
+        var hostLoggerFactory = logging.HostFactory();
+        var handlers = new Dictionary<int, GrpcRequestHandler>();
+        foreach (var group in (await Task.WhenAll(sides).ConfigureAwait(false)).GroupBy(side => side.Port))
+        {
+            var registry = new GrpcServiceRegistry();
+            foreach (var side in group)
+            {
+                side.Register(registry);
+            }
+
+            handlers[group.Key] = new GrpcRequestHandler(registry, new GrpcTransportOptions(), hostLoggerFactory.CreateLogger("ConnectorHost.Transport"));
+        }
+
+        var kestrelOptions = new KestrelServerOptions();
+        KestrelGrpcDefaults.ConfigureServer(kestrelOptions);
+        foreach (var port in handlers.Keys)
+        {
+            kestrelOptions.ListenAnyIP(port, KestrelGrpcDefaults.ConfigureEndpoint);
+        }
+
+        using var server = new KestrelServer(
+            Options.Create(kestrelOptions),
+            new SocketTransportFactory(Options.Create(new SocketTransportOptions()), hostLoggerFactory),
+            hostLoggerFactory);
+        try
+        {
+            await server.StartAsync(new GrpcHttpApplication(handlers), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
+        {
+            logging.Root.Error("Cannot listen on port(s) {Ports}: {Reason}. Free the port or choose another with --port or in plugins.json.",
+                string.Join(", ", handlers.Keys), e.Message);
+            return ExitCodes.StartupFailed;
+        }
+
+        lifecycle.MarkServing();
+        foreach (var side in sides.Select(s => s.Result))
+        {
+            logging.For(side.Side).Information("Serving {Side} plugin {Plugin} {Version} as {Service} on port {Port}",
+                side.Side.ConfigKey(), side.PluginName, side.PluginVersion, side.Side.ServiceName(), side.Port);
+        }
+
+        var received = await signal.Received.ConfigureAwait(false);
+        lifecycle.BeginDraining();
+        logging.Root.Information("Received {Signal}: no new calls; waiting up to {Seconds} s for in-flight calls", received, configuration.ShutdownTimeout.TotalSeconds);
+        using (var grace = new CancellationTokenSource(configuration.ShutdownTimeout))
+        using (grace.Token.Register(lifecycle.AbortInFlightCalls))
+        {
+            await server.StopAsync(grace.Token).ConfigureAwait(false);
+        }
+
+        lifecycle.MarkStopped();
+        logging.Root.Information("ConnectorHost stopped");
+        return ExitCodes.Ok;
+    }
+
+    private static List<Task<ServedSide>> LoadSides(HostConfiguration configuration, int? commonPort, HostLogging logging, HostLifecycle lifecycle, out int failures)
+    {
+        var loader = new PluginLoader(configuration.PluginsDirectory, configuration.DataDirectory);
+        var sides = new List<Task<ServedSide>>();
+        failures = 0;
+        if (configuration.Source is { } source)
+        {
+            try
+            {
+                var factory = logging.FactoryFor(ConnectorSide.Source);
+                var plugin = loader.Load<ISourceConnector>(source.Plugin, ConnectorSide.Source, factory);
+                sides.Add(PrepareAsync(plugin, commonPort ?? source.Port, logging, lifecycle, plugin.Connector.ConfigurationFormAsync,
+                    runner => new SourceConnectorService(plugin.Connector, runner, factory).Register));
+            }
+            catch (PluginLoadException e)
+            {
+                logging.For(ConnectorSide.Source).Error("{Message}", e.Message);
+                failures++;
+            }
+        }
+
+        if (configuration.Destination is { } destination)
+        {
+            try
+            {
+                var plugin = loader.Load<IDestinationConnector>(destination.Plugin, ConnectorSide.Destination, logging.FactoryFor(ConnectorSide.Destination));
+                sides.Add(PrepareAsync(plugin, commonPort ?? destination.Port, logging, lifecycle, plugin.Connector.ConfigurationFormAsync,
+                    runner => new DestinationConnectorService(plugin.Connector, runner).Register));
+            }
+            catch (PluginLoadException e)
+            {
+                logging.For(ConnectorSide.Destination).Error("{Message}", e.Message);
+                failures++;
+            }
+        }
+
+        return sides;
+    }
+
+    // Asks the plugin for its form once, to learn which configuration fields are passwords (never logged).
+    private static async Task<ServedSide> PrepareAsync<TContract>(
+        LoadedPlugin<TContract> plugin,
+        int port,
+        HostLogging logging,
+        HostLifecycle lifecycle,
+        Func<CancellationToken, Task<ConfigurationFormResponse>> configurationForm,
+        Func<PluginCallRunner, Action<GrpcServiceRegistry>> register)
+        where TContract : class
+    {
+        var logger = logging.For(plugin.Side);
+        var passwords = PasswordFields.None;
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            passwords = PasswordFields.FromForm(await configurationForm(timeout.Token).ConfigureAwait(false));
+        }
+        catch (Exception e)
+        {
+            logger.Error("{Plugin} failed in ConfigurationForm at start-up ({Summary}); its Password fields are unknown, so their values cannot be masked in logs",
+                plugin.Name, FivetranJsonFormatter.Summarise(e));
+        }
+
+        var runner = new PluginCallRunner(plugin.Name, logger, logging.Redactor, passwords, lifecycle);
+        return new ServedSide(plugin.Side, plugin.Name, plugin.Version, port, register(runner));
+    }
+}

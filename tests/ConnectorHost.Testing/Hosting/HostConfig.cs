@@ -1,0 +1,50 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace ConnectorHost.Testing.Hosting;
+
+/// <summary>A plugins.json for a test host, written to a temp folder; ports default to free ones.</summary>
+public sealed record HostConfig
+{
+    public string PluginsDirectory { get; init; } = RepoPaths.TestPluginsDirectory;
+
+    public string? SourcePlugin { get; init; }
+
+    public string? DestinationPlugin { get; init; }
+
+    public int SourcePort { get; init; } = FreePort();
+
+    public int DestinationPort { get; init; } = FreePort();
+
+    public double? ShutdownTimeoutSeconds { get; init; }
+
+    public int ServedSides => (SourcePlugin is null ? 0 : 1) + (DestinationPlugin is null ? 0 : 1);
+
+    /// <summary>Writes plugins.json (and a data folder) into <paramref name="directory"/>; returns the file's path.</summary>
+    public string WriteTo(string directory)
+    {
+        var json = new Dictionary<string, object?>
+        {
+            ["pluginsDirectory"] = PluginsDirectory,
+            ["dataDirectory"] = Path.Combine(directory, "data"),
+            ["source"] = SourcePlugin is null ? null : new { plugin = SourcePlugin, port = SourcePort },
+            ["destination"] = DestinationPlugin is null ? null : new { plugin = DestinationPlugin, port = DestinationPort },
+        };
+        if (ShutdownTimeoutSeconds is { } seconds)
+        {
+            json["shutdownTimeoutSeconds"] = seconds;
+        }
+
+        var path = Path.Combine(directory, "plugins.json");
+        File.WriteAllText(path, JsonSerializer.Serialize(json));
+        return path;
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,223 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace ConnectorHost.Testing.Hosting;
+
+/// <summary>
+/// The real host executable started for a test: a temp plugins.json, stdout captured as parsed log lines, ready
+/// when every configured side has logged its "Serving" line. Dispose stops it (SIGTERM, then kill) and cleans up.
+/// </summary>
+public sealed class HostProcess : IAsyncDisposable
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly Process _process;
+    private readonly string _directory;
+    private readonly List<HostLogLine> _lines = [];
+    private readonly Lock _gate = new();
+    private readonly TaskCompletionSource _stdoutClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private event Action? LineAdded;
+
+    private HostProcess(Process process, string directory, HostConfig config)
+    {
+        _process = process;
+        _directory = directory;
+        Config = config;
+    }
+
+    public HostConfig Config { get; }
+
+    public int SourcePort => Config.SourcePort;
+
+    public int DestinationPort => Config.DestinationPort;
+
+    public int ProcessId => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public IReadOnlyList<HostLogLine> Logs
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lines.ToList();
+            }
+        }
+    }
+
+    /// <summary>Starts the host and waits until it serves every configured side (or fails with its output).</summary>
+    public static async Task<HostProcess> StartAsync(HostConfig config, params string[] extraArgs)
+    {
+        var host = Launch(config, extraArgs);
+        try
+        {
+            await host.WaitForLogAsync(_ => host.Logs.Count(l => l.Message?.StartsWith("Serving ", StringComparison.Ordinal) == true) >= config.ServedSides,
+                DefaultTimeout, "the host to log a Serving line per side").ConfigureAwait(false);
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Runs the host until it exits by itself (start-up failures); returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, IReadOnlyList<HostLogLine> Logs)> RunToExitAsync(HostConfig config, params string[] extraArgs)
+    {
+        await using var host = Launch(config, extraArgs);
+        var exitCode = await host.WaitForExitAsync(DefaultTimeout).ConfigureAwait(false);
+        return (exitCode, host.Logs);
+    }
+
+    /// <summary>Starts the host with exactly these arguments (no plugins.json written unless the config is given).</summary>
+    public static HostProcess Launch(HostConfig config, params string[] extraArgs)
+    {
+        var directory = Directory.CreateTempSubdirectory("connectorhost-test-").FullName;
+        var configPath = config.WriteTo(directory);
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = false,
+            UseShellExecute = false,
+            WorkingDirectory = directory,
+        };
+        start.ArgumentList.Add(RepoPaths.HostDll);
+        if (!extraArgs.Contains("--config"))
+        {
+            start.ArgumentList.Add("--config");
+            start.ArgumentList.Add(configPath);
+        }
+
+        foreach (var arg in extraArgs)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var host = new HostProcess(process, directory, config);
+        process.OutputDataReceived += (_, e) => host.OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                host.OnLine("stderr: " + e.Data);
+            }
+        };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return host;
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds for a logged line; fails with the output if the host exits first.</summary>
+    public async Task<HostLogLine> WaitForLogAsync(Func<HostLogLine, bool> condition, TimeSpan? timeout = null, string? what = null)
+    {
+        var found = new TaskCompletionSource<HostLogLine>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Check()
+        {
+            var match = Logs.FirstOrDefault(condition);
+            if (match is not null)
+            {
+                found.TrySetResult(match);
+            }
+        }
+
+        LineAdded += Check;
+        try
+        {
+            Check();
+            var completed = await Task.WhenAny(found.Task, _stdoutClosed.Task, Task.Delay(timeout ?? DefaultTimeout)).ConfigureAwait(false);
+            Check();
+            if (found.Task.IsCompleted)
+            {
+                return await found.Task.ConfigureAwait(false);
+            }
+
+            var reason = completed == _stdoutClosed.Task ? "the host exited" : "timed out";
+            throw new TimeoutException($"Waiting for {what ?? "a log line"}: {reason}. Output:\n{string.Join('\n', Logs)}");
+        }
+        finally
+        {
+            LineAdded -= Check;
+        }
+    }
+
+    /// <summary>Sends SIGTERM and waits for the exit code.</summary>
+    public async Task<int> StopAsync(TimeSpan? timeout = null)
+    {
+        if (!_process.HasExited)
+        {
+            _ = Kill(_process.Id, SigTerm);
+        }
+
+        return await WaitForExitAsync(timeout ?? DefaultTimeout).ConfigureAwait(false);
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"The host did not exit within {timeout}. Output:\n{string.Join('\n', Logs)}");
+        }
+
+        await _stdoutClosed.Task.WaitAsync(timeout).ConfigureAwait(false);
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                await StopAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            }
+        }
+        catch (TimeoutException)
+        {
+            // Killed by WaitForExitAsync.
+        }
+        finally
+        {
+            _process.Dispose();
+            try
+            {
+                Directory.Delete(_directory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            _stdoutClosed.TrySetResult();
+            LineAdded?.Invoke();
+            return;
+        }
+
+        lock (_gate)
+        {
+            _lines.Add(HostLogLine.Parse(line));
+        }
+
+        LineAdded?.Invoke();
+    }
+
+    private const int SigTerm = 15;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+}

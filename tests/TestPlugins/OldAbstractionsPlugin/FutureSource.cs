@@ -1,0 +1,7 @@
+using ConnectorHost.Abstractions.Source;
+
+namespace OldAbstractionsPlugin;
+
+public sealed class FutureSource : ISourceConnector
+{
+}

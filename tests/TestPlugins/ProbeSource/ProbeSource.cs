@@ -1,0 +1,115 @@
+using ConnectorHost.Abstractions;
+using ConnectorHost.Abstractions.Plugins;
+using ConnectorHost.Abstractions.Source;
+using FivetranSdk.V2;
+using Microsoft.Extensions.Logging;
+
+namespace ProbeSource;
+
+/// <summary>
+/// A deterministic source for host tests. Request configuration drives it:
+/// "behaviour" = connector-error (with "kind" = a ConnectorErrorKind and "message"), plain-error ("message"),
+/// slow (Update: one record, then wait for cancellation), log-config (logs the whole configuration dictionary);
+/// "responseBytes" = N makes Test's failure text / Schema's table name N characters long.
+/// Without a behaviour: Test answers failure "configuration entries: N", Update sends 3 records and a checkpoint.
+/// </summary>
+public sealed class ProbeSource(PluginContext context) : ISourceConnector
+{
+    private readonly ILogger _logger = context.LoggerFactory.CreateLogger<ProbeSource>();
+
+    public Task<ConfigurationFormResponse> ConfigurationFormAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(ProbeForm.Create());
+
+    public Task<TestResponse> TestAsync(TestRequest request, CancellationToken cancellationToken)
+    {
+        Behave(request.Configuration);
+        var text = ProbeForm.Sized(request.Configuration) ?? $"configuration entries: {request.Configuration.Count}";
+        return Task.FromResult(request.Name == "ok" ? new TestResponse { Success = true } : new TestResponse { Failure = text });
+    }
+
+    public Task<SchemaResponse> SchemaAsync(SchemaRequest request, CancellationToken cancellationToken)
+    {
+        Behave(request.Configuration);
+        var table = new Table { Name = ProbeForm.Sized(request.Configuration) ?? "probe_table" };
+        table.Columns.Add(new Column { Name = "id", Type = DataType.Long, PrimaryKey = true });
+        return Task.FromResult(new SchemaResponse { WithoutSchema = new TableList { Tables = { table } } });
+    }
+
+    public async Task UpdateAsync(UpdateRequest request, IUpdateOutput output, CancellationToken cancellationToken)
+    {
+        Behave(request.Configuration);
+        if (ProbeForm.Behaviour(request.Configuration) == "slow")
+        {
+            await output.WriteRecordAsync(Row(1), cancellationToken);
+            await output.FlushAsync(cancellationToken);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                _logger.LogInformation("update cancelled");
+                throw;
+            }
+        }
+
+        for (var id = 1; id <= 3; id++)
+        {
+            await output.WriteRecordAsync(Row(id), cancellationToken);
+        }
+
+        await output.CheckpointAsync("{\"cursor\":3}", cancellationToken);
+    }
+
+    private static Record Row(long id) => new()
+    {
+        TableName = "probe_table",
+        Type = RecordType.Upsert,
+        Data = { ["id"] = new FivetranSdk.V2.ValueType { Long = id } },
+    };
+
+    private void Behave(IDictionary<string, string> configuration)
+    {
+        if (ProbeForm.Behaviour(configuration) == "log-config")
+        {
+            _logger.LogInformation("configuration: {Configuration}", configuration);
+        }
+
+        ProbeForm.ThrowIfAsked(configuration);
+    }
+}
+
+/// <summary>Form and behaviours shared by the probe's RPCs.</summary>
+internal static class ProbeForm
+{
+    public static ConfigurationFormResponse Create()
+    {
+        var form = new ConfigurationFormResponse { SchemaSelectionSupported = false, TableSelectionSupported = true };
+        form.Fields.Add(new FormField { Name = "host", Label = "Host", TextField = TextField.PlainText });
+        form.Fields.Add(new FormField { Name = "password", Label = "Password", TextField = TextField.Password });
+        var conditional = new ConditionalFields { Condition = new VisibilityCondition { ConditionField = "useToken", BoolValue = true } };
+        conditional.Fields.Add(new FormField { Name = "apiToken", Label = "API token", TextField = TextField.Password });
+        form.Fields.Add(new FormField { Name = "useToken", Label = "Use a token", ToggleField = new ToggleField() });
+        form.Fields.Add(new FormField { Name = "tokenFields", Label = "Token", ConditionalFields = conditional });
+        form.Tests.Add(new ConfigurationTest { Name = "connect", Label = "Connecting" });
+        return form;
+    }
+
+    public static string? Behaviour(IDictionary<string, string> configuration) =>
+        configuration.TryGetValue("behaviour", out var value) ? value : null;
+
+    public static string? Sized(IDictionary<string, string> configuration) =>
+        configuration.TryGetValue("responseBytes", out var value) && int.TryParse(value, out var size) ? new string('x', size) : null;
+
+    public static void ThrowIfAsked(IDictionary<string, string> configuration)
+    {
+        configuration.TryGetValue("message", out var message);
+        switch (Behaviour(configuration))
+        {
+            case "connector-error":
+                throw new ConnectorException(Enum.Parse<ConnectorErrorKind>(configuration["kind"]), message ?? "probe failure");
+            case "plain-error":
+                throw new InvalidOperationException(message ?? "probe exploded");
+        }
+    }
+}
