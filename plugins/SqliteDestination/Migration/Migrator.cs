@@ -181,7 +181,7 @@ internal static class Migrator
             c == column ? "@p0" : c.Name == SystemColumns.Start ? "@p1" : Sql.Quote(c.PhysicalName));
         connection.Execute($"INSERT INTO {t} ({Sql.QuoteList(table.Columns.Select(c => c.PhysicalName))}) SELECT {string.Join(", ", selects)} FROM {t} WHERE {filter}", value, timestamp);
         connection.Execute($"UPDATE {t} SET {target} = @p0 WHERE {start} = @p1", value, timestamp);
-        connection.Execute($"UPDATE {t} SET {end} = @p0, {active} = 0 WHERE {filter.Replace("@p1", "@p1", StringComparison.Ordinal)}", MinusOneMillisecond(timestamp), timestamp);
+        connection.Execute($"UPDATE {t} SET {end} = @p0, {active} = 0 WHERE {filter}", MinusOneMillisecond(timestamp), timestamp);
     }
 
     private static bool SyncModeMigration(SqliteConnection connection, TableDefinition table, TableSyncModeMigrationOperation op)
