@@ -25,10 +25,10 @@ internal sealed class SqliteDatabase
 
     public string FilePath { get; }
 
-    public SqliteConnection Open(SqliteSettings settings)
+    public SqliteConnection Open(SqliteSettings settings, bool createIfMissing = true)
     {
         var directory = Path.GetDirectoryName(FilePath);
-        if (!string.IsNullOrEmpty(directory))
+        if (createIfMissing && !string.IsNullOrEmpty(directory))
         {
             Directory.CreateDirectory(directory);
         }
@@ -36,7 +36,7 @@ internal sealed class SqliteDatabase
         var connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = FilePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
+            Mode = createIfMissing ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
             // Pooled: a closing connection would otherwise checkpoint the whole WAL inside the call.
             Pooling = true,
             DefaultTimeout = Math.Max(1, settings.BusyTimeoutMilliseconds / 1000),
@@ -96,7 +96,7 @@ internal sealed class SqliteDatabase
                     return;
                 }
 
-                using var connection = Open(settings);
+                using var connection = Open(settings, createIfMissing: false);
                 connection.Execute("PRAGMA wal_checkpoint(PASSIVE)");
             }
             catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
