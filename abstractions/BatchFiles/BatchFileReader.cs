@@ -24,6 +24,8 @@ namespace ConnectorHost.Abstractions.BatchFiles;
 /// </summary>
 public sealed class BatchFileReader : IDisposable
 {
+    private const string HistoryStartColumn = "_fivetran_start";
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly Stream _stream;
@@ -59,7 +61,9 @@ public sealed class BatchFileReader : IDisposable
         var tableTypes = table.Columns.GroupBy(c => c.Name, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First().Type, StringComparer.Ordinal);
         _types = _columns.Select(c => tableTypes.GetValueOrDefault(c, DataType.Unspecified)).ToArray();
-        foreach (var key in table.Columns.Where(c => c.PrimaryKey))
+        // History mode flags _fivetran_start as a key, but it is a version, not the record's identity: files that only
+        // name records (history delete files) may leave it out.
+        foreach (var key in table.Columns.Where(c => c.PrimaryKey && c.Name != HistoryStartColumn))
         {
             if (!_ordinals.ContainsKey(key.Name))
             {
@@ -77,7 +81,10 @@ public sealed class BatchFileReader : IDisposable
     /// <param name="path">The file path as the request gives it.</param>
     /// <param name="fileParams">The request's <c>file_params</c>: compression, encryption, null and unmodified strings.</param>
     /// <param name="keys">The request's <c>keys</c> (file path → AES key); only consulted when the file is encrypted.</param>
-    /// <param name="table">The request's table: column types for typed access, primary-key columns the header must have.</param>
+    /// <param name="table">
+    /// The request's table: column types for typed access, primary-key columns the header must have (all but
+    /// _fivetran_start, which history delete files may omit).
+    /// </param>
     public static BatchFileReader Open(string path, FileParams fileParams, IReadOnlyDictionary<string, ByteString> keys, Table table)
     {
         ReadOnlyMemory<byte> key = default;
@@ -357,6 +364,10 @@ public sealed class BatchFileReader : IDisposable
                     $"header column {i + 1} is not valid UTF-8 (is the file really {DescribeLayers()}?)", innerException: e);
             }
         }
+        if (columns.Length > 0 && columns[0].StartsWith('\uFEFF'))
+        {
+            columns[0] = columns[0][1..]; // a UTF-8 byte-order mark is not part of the first column's name
+        }
         return columns;
     }
 
@@ -370,8 +381,10 @@ public sealed class BatchFileReader : IDisposable
     private static BatchFileException Wrap(string path, InvalidDataException e, long? row, string? column, FileParams fileParams, string prefix = "") =>
         new(path, prefix + Explain(e, fileParams), row, column, innerException: e);
 
-    /// <summary>Our own layers word their messages for the user; GZipStream's are rephrased, and a zstd failure
-    /// behind AES mentions the key (a wrong key only shows in the padding at the very end of the file).</summary>
+    /// <summary>
+    /// Our own layers word their messages for the user; GZipStream's are rephrased. A decompression failure behind
+    /// AES also names the key: the up-front padding check lets about one wrong key in 256 through.
+    /// </summary>
     private static string Explain(InvalidDataException e, FileParams fileParams)
     {
         var problem = e.Message;
@@ -379,7 +392,8 @@ public sealed class BatchFileReader : IDisposable
         {
             problem = $"the gzip data is corrupt ({problem})";
         }
-        if (fileParams.Encryption == Encryption.Aes && problem.StartsWith("the zstd", StringComparison.Ordinal))
+        if (fileParams.Encryption == Encryption.Aes
+            && (problem.StartsWith("the zstd", StringComparison.Ordinal) || problem.StartsWith("the gzip", StringComparison.Ordinal)))
         {
             problem += " (or the AES key is wrong)";
         }

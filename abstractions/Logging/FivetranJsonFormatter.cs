@@ -17,8 +17,8 @@ public sealed class FivetranJsonFormatter : ITextFormatter
 {
     private static readonly JsonWriterOptions WriterOptions = new()
     {
-        // Quotes, backslashes and control characters are escaped; other text (non-ASCII included) is written as
-        // UTF-8, which is valid JSON and keeps messages readable. Lone surrogates are replaced before writing.
+        // Escapes only what JSON requires (quotes, backslash, control characters); apostrophes and non-ASCII stay
+        // readable, so the line must be written as UTF-8 (the host's stdout is). Lone surrogates become U+FFFD.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         SkipValidation = false,
     };
@@ -41,7 +41,7 @@ public sealed class FivetranJsonFormatter : ITextFormatter
         {
             writer.WriteStartObject();
             writer.WriteString("level", LevelName(logEvent.Level));
-            writer.WriteString("message", WithoutLoneSurrogates(RenderMessage(logEvent)));
+            writer.WriteString("message", RenderMessage(logEvent));
             writer.WriteString("message-origin", Origin(logEvent));
             writer.WriteEndObject();
         }
@@ -85,19 +85,6 @@ public sealed class FivetranJsonFormatter : ITextFormatter
 
         var rendered = text.ToString();
         return _redactor is null ? rendered : _redactor.Redact(rendered);
-    }
-
-    private static string WithoutLoneSurrogates(string text)
-    {
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (char.IsSurrogate(text[i]) && !(char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]) && ++i > 0))
-            {
-                return Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(text)); // the encoder substitutes U+FFFD
-            }
-        }
-
-        return text;
     }
 
     /// <summary>"Type: message" for an exception, without a stack trace.</summary>

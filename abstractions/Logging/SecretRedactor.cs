@@ -18,10 +18,16 @@ public sealed class SecretRedactor
 
     public int Count => _secrets.Count;
 
-    /// <summary>Registers a secret; empty values are ignored (masking them would mask nothing useful).</summary>
+    /// <summary>
+    /// Values shorter than this are not masked: masking every "a" or "12" in every log line would make the logs
+    /// unreadable while protecting nothing a one- or two-character password could protect.
+    /// </summary>
+    public const int MinimumSecretLength = 3;
+
+    /// <summary>Registers a secret; values shorter than <see cref="MinimumSecretLength"/> are ignored.</summary>
     public void Register(string? secret)
     {
-        if (string.IsNullOrEmpty(secret) || _secrets.ContainsKey(secret))
+        if (secret is null || secret.Length < MinimumSecretLength || _secrets.ContainsKey(secret))
         {
             return;
         }

@@ -23,6 +23,5 @@ if (args.Length > 0 && args[0] == "list")
     return 0;
 }
 
-// typeof(IScenario), not typeof(Program): the host (referenced through ConnectorHost.Testing) has a Program too.
 BenchmarkSwitcher.FromAssembly(typeof(IScenario).Assembly).Run(args);
 return 0;

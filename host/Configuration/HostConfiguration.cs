@@ -11,7 +11,7 @@ public sealed record HostConfiguration(
 {
     public const int DefaultSourcePort = 50051;
     public const int DefaultDestinationPort = 50052;
-    public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>One served side: which plugin answers the contract and on which port (without --port).</summary>

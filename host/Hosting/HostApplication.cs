@@ -3,8 +3,10 @@ using ConnectorHost.Abstractions.Logging;
 using ConnectorHost.Abstractions.Source;
 using ConnectorHost.Configuration;
 using ConnectorHost.Dispatch;
+using ConnectorHost.Health;
 using ConnectorHost.Logging;
 using ConnectorHost.Plugins;
+using ConnectorHost.Reflection;
 using ConnectorHost.Transport;
 using FivetranSdk.V2;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -19,6 +21,12 @@ namespace ConnectorHost.Hosting;
 /// </summary>
 public static class HostApplication
 {
+    /// <summary>The start of the INFO line logged once the host accepts calls.</summary>
+    public const string ReadyMessage = "ConnectorHost ready";
+
+    /// <summary>How long cancelled calls get to send their status before their connections are closed.</summary>
+    private static readonly TimeSpan AbortGracePeriod = TimeSpan.FromSeconds(2);
+
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, HostLifecycle lifecycle)
     {
         CommandLine commandLine;
@@ -40,6 +48,8 @@ public static class HostApplication
         catch (ConfigurationException e)
         {
             logging.Root.Error("Invalid configuration: {Message} Run with --help for usage.", e.Message);
+            Console.Error.WriteLine($"ConnectorHost: invalid configuration: {e.Message}");
+            Console.Error.WriteLine("Run with --help for usage.");
             return ExitCodes.InvalidConfiguration;
         }
 
@@ -52,6 +62,7 @@ public static class HostApplication
 
         var hostLoggerFactory = logging.HostFactory();
         var handlers = new Dictionary<int, GrpcRequestHandler>();
+        var descriptors = new DescriptorIndex(ServerReflectionService.DefaultFiles);
         foreach (var group in (await Task.WhenAll(sides).ConfigureAwait(false)).GroupBy(side => side.Port))
         {
             var registry = new GrpcServiceRegistry();
@@ -59,6 +70,9 @@ public static class HostApplication
             {
                 side.Register(registry);
             }
+
+            ServerReflectionService.Register(registry, descriptors);
+            HealthService.Register(registry, lifecycle);
 
             handlers[group.Key] = new GrpcRequestHandler(registry, new GrpcTransportOptions(), hostLoggerFactory.CreateLogger("ConnectorHost.Transport"));
         }
@@ -98,13 +112,20 @@ public static class HostApplication
                 side.Side.ConfigKey(), side.PluginName, side.PluginVersion, side.Side.ServiceName(), side.Port);
         }
 
+        // The line scripts and the test fixture wait for: every side is loaded and every port accepts calls.
+        logging.Root.Information("{Ready} on port(s) {Ports}", ReadyMessage, string.Join(", ", handlers.Keys.Order()));
+
         var received = await signal.Received.ConfigureAwait(false);
         lifecycle.BeginDraining();
         logging.Root.Information("Received {Signal}: no new calls; waiting up to {Seconds} s for in-flight calls", received, configuration.ShutdownTimeout.TotalSeconds);
+        // Two phases: during the grace period in-flight calls may finish; then their plugins' tokens are cancelled so
+        // each call still ends with a proper gRPC status (UNAVAILABLE); only calls that ignore their token past
+        // AbortGracePeriod have their connections cut by Kestrel.
         using (var grace = new CancellationTokenSource(configuration.ShutdownTimeout))
+        using (var hardStop = new CancellationTokenSource(configuration.ShutdownTimeout + AbortGracePeriod))
         using (grace.Token.Register(lifecycle.AbortInFlightCalls))
         {
-            await server.StopAsync(grace.Token).ConfigureAwait(false);
+            await server.StopAsync(hardStop.Token).ConfigureAwait(false);
         }
 
         lifecycle.MarkStopped();
@@ -128,7 +149,7 @@ public static class HostApplication
             }
             catch (PluginLoadException e)
             {
-                logging.For(ConnectorSide.Source).Error("{Message}", e.Message);
+                ReportLoadFailure(logging, e);
                 failures++;
             }
         }
@@ -143,12 +164,18 @@ public static class HostApplication
             }
             catch (PluginLoadException e)
             {
-                logging.For(ConnectorSide.Destination).Error("{Message}", e.Message);
+                ReportLoadFailure(logging, e);
                 failures++;
             }
         }
 
         return sides;
+    }
+
+    private static void ReportLoadFailure(HostLogging logging, PluginLoadException e)
+    {
+        logging.For(e.Side).Error("{Message}", e.Message);
+        Console.Error.WriteLine($"ConnectorHost: {e.Message}");
     }
 
     // Asks the plugin for its form once, to learn which configuration fields are passwords (never logged).

@@ -19,6 +19,8 @@ public sealed class HostLogging : IDisposable
         Redactor = redactor;
         _root = new LoggerConfiguration()
             .MinimumLevel.Information()
+            // Kestrel's own informational chatter (connection life) is not connector news for Fivetran.
+            .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
             .WriteTo.Sink(new FivetranConsoleSink(output, new FivetranJsonFormatter(FivetranLogOrigin.Connector, redactor)))
             .CreateLogger();
     }

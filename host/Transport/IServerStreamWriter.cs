@@ -1,6 +1,6 @@
 namespace ConnectorHost.Transport;
 
-/// <summary>Writes response messages of a streaming call. Throws <see cref="OperationCanceledException"/> once the call is cancelled.</summary>
+/// <summary>Writes response messages of a streaming call; honours the call's cancellation.</summary>
 public interface IServerStreamWriter<in T>
 {
     ValueTask WriteAsync(T message);

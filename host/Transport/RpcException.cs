@@ -1,10 +1,10 @@
 namespace ConnectorHost.Transport;
 
-/// <summary>Ends a call with a gRPC status and a message for the client (sent as <c>grpc-message</c>).</summary>
+/// <summary>Ends a call with a gRPC status other than OK; <see cref="Detail"/> becomes <c>grpc-message</c>.</summary>
 public sealed class RpcException : Exception
 {
     public RpcException(StatusCode statusCode, string detail)
-        : base($"Status({statusCode}, \"{detail}\")")
+        : base($"{statusCode}: {detail}")
     {
         StatusCode = statusCode;
         Detail = detail;

@@ -2,55 +2,57 @@ using Microsoft.AspNetCore.Http;
 
 namespace ConnectorHost.Transport;
 
-/// <summary>What a handler knows about its call: method, deadline, cancellation and custom metadata.</summary>
+/// <summary>What a handler may know about its call, without seeing HTTP.</summary>
 public sealed class ServerCallContext
 {
-    private readonly IHeaderDictionary _httpRequestHeaders;
-    private IReadOnlyDictionary<string, string>? _requestHeaders;
-    private List<KeyValuePair<string, string>>? _responseHeaders;
-    private List<KeyValuePair<string, string>>? _responseTrailers;
+    private readonly HttpContext _httpContext;
+    private Dictionary<string, string>? _requestHeaders;
 
-    internal ServerCallContext(string method, DateTime? deadline, IHeaderDictionary httpRequestHeaders, CancellationToken cancellationToken)
+    internal ServerCallContext(HttpContext httpContext, string method, DateTime? deadline, CancellationToken cancellationToken)
     {
+        _httpContext = httpContext;
         Method = method;
         Deadline = deadline;
-        _httpRequestHeaders = httpRequestHeaders;
         CancellationToken = cancellationToken;
     }
 
-    /// <summary>"/package.Service/Method".</summary>
+    /// <summary>The request path: <c>/package.Service/Method</c>.</summary>
     public string Method { get; }
 
-    /// <summary>Cancelled on deadline, client cancel or disconnect, and host shutdown.</summary>
+    /// <summary>Cancelled when the deadline passes, the client cancels or disconnects, or the host shuts down.</summary>
     public CancellationToken CancellationToken { get; }
 
     /// <summary>UTC deadline from <c>grpc-timeout</c>, if the client sent one.</summary>
     public DateTime? Deadline { get; }
 
-    /// <summary>Custom metadata of the request (protocol headers such as content-type, te and grpc-* excluded).</summary>
-    public IReadOnlyDictionary<string, string> RequestHeaders => _requestHeaders ??= CustomMetadata.FromRequest(_httpRequestHeaders);
+    /// <summary>Custom metadata: request headers other than pseudo-headers and the protocol's own.</summary>
+    public IReadOnlyDictionary<string, string> RequestHeaders => _requestHeaders ??= CollectCustomMetadata(_httpContext.Request.Headers);
 
-    internal bool ResponseHeadersSent { get; set; }
+    internal List<KeyValuePair<string, string>>? ResponseTrailers { get; private set; }
 
-    internal IReadOnlyList<KeyValuePair<string, string>>? ResponseHeaders => _responseHeaders;
-
-    internal IReadOnlyList<KeyValuePair<string, string>>? ResponseTrailers => _responseTrailers;
-
-    /// <summary>Adds custom metadata to the response headers; only before the first response message.</summary>
     public void AddResponseHeader(string key, string value)
     {
-        if (ResponseHeadersSent)
+        if (_httpContext.Response.HasStarted)
         {
-            throw new InvalidOperationException("Response headers have already been sent; add headers before the first response message.");
+            throw new InvalidOperationException("Response headers were already sent with the first message.");
         }
-        CustomMetadata.Validate(key);
-        (_responseHeaders ??= []).Add(new(key.ToLowerInvariant(), value));
+
+        _httpContext.Response.Headers.Append(key, value);
     }
 
-    /// <summary>Adds custom metadata to the response trailers.</summary>
-    public void AddResponseTrailer(string key, string value)
+    public void AddResponseTrailer(string key, string value) => (ResponseTrailers ??= []).Add(new(key, value));
+
+    private static Dictionary<string, string> CollectCustomMetadata(IHeaderDictionary headers)
     {
-        CustomMetadata.Validate(key);
-        (_responseTrailers ??= []).Add(new(key.ToLowerInvariant(), value));
+        var metadata = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in headers)
+        {
+            if (!GrpcProtocol.IsReservedHeader(name))
+            {
+                metadata[name] = value.ToString();
+            }
+        }
+
+        return metadata;
     }
 }

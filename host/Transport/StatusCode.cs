@@ -1,6 +1,6 @@
 namespace ConnectorHost.Transport;
 
-/// <summary>gRPC status codes (grpc/doc/statuscodes.md), sent as the <c>grpc-status</c> trailer.</summary>
+/// <summary>gRPC status codes (grpc/doc/statuscodes.md).</summary>
 public enum StatusCode
 {
     OK = 0,

@@ -1,4 +1,7 @@
-using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace ConnectorHost.Abstractions.BatchFiles.Csv;
 
@@ -21,7 +24,7 @@ internal sealed class CsvRowScanner
     private const byte CarriageReturn = (byte)'\r';
     private const int MaxRowBytes = 1 << 30;
 
-    private static readonly SearchValues<byte> UnquotedCellEnd = SearchValues.Create(",\n\r"u8);
+    private const int MaskWidth = 64;
 
     private readonly Stream _source;
     private byte[] _buffer;
@@ -31,6 +34,11 @@ internal sealed class CsvRowScanner
     private int[] _cellStart = new int[16];
     private int[] _cellLength = new int[16];
     private bool[] _cellEscaped = new bool[16];
+
+    // Where the cell-ending bytes (, \n \r) are in the 64 bytes from _maskBase: bit i set = byte _maskBase + i.
+    // Finding a cell's end is then a bit scan instead of a search call per cell.
+    private int _maskBase = int.MinValue / 2;
+    private ulong _mask;
 
     public CsvRowScanner(Stream source, int bufferSize = 256 * 1024)
     {
@@ -165,17 +173,17 @@ internal sealed class CsvRowScanner
             }
             else
             {
-                var found = buffer.AsSpan(p, end - p).IndexOfAny(UnquotedCellEnd);
-                if (found < 0)
+                var cellEnd = NextCellEnd(p, end);
+                if (cellEnd < 0)
                 {
                     if (!_sourceEnded)
                     {
                         return ScanResult.NeedMoreData;
                     }
-                    found = end - p;
+                    cellEnd = end;
                 }
-                AddCell(cell++, p, found, escaped: false);
-                p += found;
+                AddCell(cell++, p, cellEnd - p, escaped: false);
+                p = cellEnd;
             }
 
             if (p >= end)
@@ -208,6 +216,79 @@ internal sealed class CsvRowScanner
             return ScanResult.Row;
         }
     }
+
+    /// <summary>The first comma, \n or \r at or after <paramref name="p"/> and before <paramref name="end"/>, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int NextCellEnd(int p, int end)
+    {
+        while (true)
+        {
+            var offset = p - _maskBase;
+            if ((uint)offset < MaskWidth)
+            {
+                var bits = _mask & (ulong.MaxValue << offset);
+                if (bits != 0)
+                {
+                    return _maskBase + BitOperations.TrailingZeroCount(bits);
+                }
+                p = _maskBase + MaskWidth;
+            }
+            if (p >= end)
+            {
+                return -1;
+            }
+            LoadMask(p, end);
+        }
+    }
+
+    private void LoadMask(int start, int end)
+    {
+        _maskBase = start;
+        var available = end - start;
+        ulong mask;
+        if (start + MaskWidth <= _buffer.Length)
+        {
+            ref var first = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_buffer), start);
+            mask = CellEndMask64(ref first);
+        }
+        else
+        {
+            mask = 0;
+            for (var i = 0; i < Math.Min(available, MaskWidth); i++)
+            {
+                var b = _buffer[start + i];
+                if (b == Comma || b == LineFeed || b == CarriageReturn)
+                {
+                    mask |= 1UL << i;
+                }
+            }
+        }
+        // Bytes past the data end are stale buffer content.
+        _mask = available >= MaskWidth ? mask : mask & ((1UL << available) - 1);
+    }
+
+    private static ulong CellEndMask64(ref byte first)
+    {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var low = Vector256.LoadUnsafe(ref first);
+            var high = Vector256.LoadUnsafe(ref first, 32);
+            return CellEndMask(low) | ((ulong)CellEndMask(high) << 32);
+        }
+        var result = 0UL;
+        for (var i = 0; i < 4; i++)
+        {
+            var v = Vector128.LoadUnsafe(ref first, (nuint)(i * 16));
+            var hits = Vector128.Equals(v, Vector128.Create(Comma)) | Vector128.Equals(v, Vector128.Create(LineFeed))
+                | Vector128.Equals(v, Vector128.Create(CarriageReturn));
+            result |= (ulong)hits.ExtractMostSignificantBits() << (i * 16);
+        }
+        return result;
+    }
+
+    private static uint CellEndMask(Vector256<byte> v) =>
+        (Vector256.Equals(v, Vector256.Create(Comma)) | Vector256.Equals(v, Vector256.Create(LineFeed))
+            | Vector256.Equals(v, Vector256.Create(CarriageReturn))).ExtractMostSignificantBits();
 
     private void AddCell(int index, int start, int length, bool escaped)
     {
@@ -262,6 +343,7 @@ internal sealed class CsvRowScanner
             _rowStart = 0;
             _dataEnd = pending;
         }
+        _maskBase = int.MinValue / 2; // the bytes moved or the data end changed
         var read = _source.Read(_buffer, _dataEnd, _buffer.Length - _dataEnd);
         _dataEnd += read;
         _sourceEnded = read == 0;

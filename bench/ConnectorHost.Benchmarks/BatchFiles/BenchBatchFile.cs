@@ -35,7 +35,7 @@ internal static class BenchBatchFile
     {
         var folder = Path.Combine(Path.GetTempPath(), "connectorhost-bench");
         Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, $"batch-{rows}.csv.zst.aes");
+        var path = Path.Combine(folder, $"batch-v2-{rows}.csv.zst.aes");
         var keyPath = path + ".key";
         if (File.Exists(path) && File.Exists(keyPath))
         {

@@ -221,6 +221,17 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void A_history_file_may_omit_fivetran_start_even_when_it_is_flagged_as_key()
+    {
+        var table = Tables.Strings("id", "v");
+        table.Columns.Add(new Column { Name = "_fivetran_start", Type = DataType.UtcDatetime, PrimaryKey = true });
+        var (path, keys) = _files.Write("id,_fivetran_end\n1,2024-01-01T00:00:00Z\n", Plain);
+        using var reader = BatchFileReader.Open(path, Plain, keys, table);
+        Assert.True(reader.Read());
+        Assert.Equal(-1, reader.GetOrdinal("_fivetran_start"));
+    }
+
+    [Fact]
     public void A_duplicated_header_column_is_refused()
     {
         var (path, keys) = _files.Write("id,v,v\n1,a,b\n", Plain);

@@ -67,6 +67,13 @@ public sealed class CsvDialectTests : IDisposable
     }
 
     [Fact]
+    public void A_byte_order_mark_before_the_header_is_ignored()
+    {
+        using var reader = _files.Open("\uFEFFid,v\n1,a\n", Tables.Strings("id", "v"));
+        Assert.Equal(["id", "v"], reader.Columns);
+    }
+
+    [Fact]
     public void A_header_only_file_has_no_rows()
     {
         using var reader = _files.Open("id,v\n", Tables.Strings("id", "v"));

@@ -9,8 +9,8 @@ using Google.Protobuf;
 namespace ConnectorHost.Testing.BatchFiles;
 
 /// <summary>
-/// Writes a batch file the way Fivetran does, for tests and benchmarks: CSV with a header row (Jackson-style
-/// minimal quoting, <c>""</c> escapes, no backslash escaping), null and unmodified markers from the file params,
+/// Writes a batch file the way Fivetran does, for tests and benchmarks: CSV with a header row (quoted the way
+/// Jackson's CsvGenerator quotes by default, <c>""</c> escapes, no backslash escaping, \n line ends), null and unmodified markers from the file params,
 /// BINARY as base64, then zstd or gzip, then AES-256-CBC with PKCS#7 padding and a random IV written first.
 /// </summary>
 public sealed class BatchFileWriter : IDisposable
@@ -179,7 +179,7 @@ public sealed class BatchFileWriter : IDisposable
                 _text.Write(',');
             }
             var cell = cells[i];
-            if (cell.AsSpan().IndexOfAny(",\"\r\n") >= 0)
+            if (NeedsQuotes(cell))
             {
                 _text.Write('"');
                 _text.Write(cell.Replace("\"", "\"\""));
@@ -191,6 +191,29 @@ public sealed class BatchFileWriter : IDisposable
             }
         }
         _text.Write('\n');
+    }
+
+    /// <summary>
+    /// Jackson's CsvGenerator default ("loose") check: a value longer than 24 characters, or holding any character
+    /// below '-' (space, quote, comma, line breaks, most punctuation), is quoted. So Fivetran's files quote far more
+    /// than strictly needed, the long null/unmodified markers included.
+    /// </summary>
+    private static bool NeedsQuotes(string cell)
+    {
+        const int maxUnquotedLength = 24;
+        const char minSafeChar = '-'; // one past the highest of separator, quote and line feed (',' is 44)
+        if (cell.Length > maxUnquotedLength)
+        {
+            return true;
+        }
+        foreach (var c in cell)
+        {
+            if (c < minSafeChar)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>Ends compression and encryption (final padded block) and closes the file.</summary>

@@ -2,26 +2,25 @@ using ConnectorHost.Transport;
 
 namespace ConnectorHost.Testing.Grpc;
 
-/// <summary>The outcome of a finished call: status, decoded grpc-message, response, headers and trailers.</summary>
-public sealed record GrpcCallResult<TResponse>(
-    int HttpStatus,
-    StatusCode StatusCode,
-    string? Message,
-    TResponse? Response,
-    IReadOnlyDictionary<string, string> ResponseHeaders,
-    IReadOnlyDictionary<string, string> Trailers)
+/// <summary>How a call ended: its gRPC status, decoded message, what it returned and the raw headers/trailers.</summary>
+public sealed class GrpcCallResult<T>
 {
-    /// <summary>The response, or an exception describing the failed status.</summary>
-    public TResponse EnsureOk() => StatusCode == StatusCode.OK && Response is not null
-        ? Response
-        : throw new InvalidOperationException($"gRPC call failed: {StatusCode} '{Message}' (HTTP {HttpStatus}).");
-}
+    public required int HttpStatus { get; init; }
 
-/// <summary>A response as bytes on the wire, for protocol tests.</summary>
-public sealed record RawGrpcResponse(
-    int HttpStatus,
-    byte[] Body,
-    IReadOnlyDictionary<string, string> ResponseHeaders,
-    IReadOnlyDictionary<string, string> Trailers,
-    StatusCode? StatusCode,
-    string? Message);
+    public required StatusCode Status { get; init; }
+
+    public string? Message { get; init; }
+
+    public T? Response { get; init; }
+
+    /// <summary>True when the status came in the response headers (no messages, no trailers).</summary>
+    public bool TrailersOnly { get; init; }
+
+    public required IReadOnlyDictionary<string, string> Headers { get; init; }
+
+    public required IReadOnlyDictionary<string, string> Trailers { get; init; }
+
+    public T ResponseOrThrow() => Status == StatusCode.OK && Response is not null
+        ? Response
+        : throw new InvalidOperationException($"Call failed with {Status}: {Message}");
+}

@@ -1,20 +1,21 @@
 using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Compression;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Threading.Channels;
+using System.Runtime.CompilerServices;
 using ConnectorHost.Transport;
 using Google.Protobuf;
 
 namespace ConnectorHost.Testing.Grpc;
 
 /// <summary>
-/// A minimal gRPC client over cleartext HTTP/2 (prior knowledge) on one connection, for tests and benchmarks.
-/// Responses are parsed from the response stream through a PipeReader, without per-message copies.
+/// A small gRPC client over cleartext HTTP/2 (HttpClient + SocketsHttpHandler, prior knowledge), for tests and
+/// benchmarks. All calls share one connection.
 /// </summary>
 public sealed class GrpcTestClient : IDisposable
 {
-    private static readonly MediaTypeHeaderValue GrpcContentType = new("application/grpc");
     private readonly HttpClient _http;
 
     public GrpcTestClient(int port, string host = "127.0.0.1")
@@ -22,292 +23,280 @@ public sealed class GrpcTestClient : IDisposable
         var handler = new SocketsHttpHandler
         {
             EnableMultipleHttp2Connections = false,
-            UseProxy = false,
+            InitialHttp2StreamWindowSize = 8 * 1024 * 1024,
             AutomaticDecompression = DecompressionMethods.None,
-            InitialHttp2StreamWindowSize = 16 * 1024 * 1024,
-            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+            UseProxy = false,
         };
+        var authority = host.Contains(':') ? $"[{host}]" : host;
         _http = new HttpClient(handler)
         {
-            BaseAddress = new Uri($"http://{(host.Contains(':') ? $"[{host}]" : host)}:{port}"),
+            BaseAddress = new Uri($"http://{authority}:{port}"),
             DefaultRequestVersion = HttpVersion.Version20,
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
             Timeout = Timeout.InfiniteTimeSpan,
         };
     }
 
-    public async Task<GrpcCallResult<TResponse>> UnaryAsync<TRequest, TResponse>(
-        string path, TRequest request, MessageParser<TResponse> parser, GrpcCallOptions? options = null)
+    public async Task<GrpcCallResult<TResponse>> UnaryAsync<TRequest, TResponse>(string path, TRequest request,
+        MessageParser<TResponse> parser, GrpcCallOptions? options = null)
         where TRequest : IMessage<TRequest>
-        where TResponse : IMessage<TResponse>
+        where TResponse : class, IMessage<TResponse>
     {
-        var results = await ServerStreamingAsync(path, request, parser, options);
-        var responses = results.Response ?? [];
-        if (results.StatusCode == StatusCode.OK && responses.Count != 1)
+        var result = await ServerStreamingAsync(path, request, parser, options).ConfigureAwait(false);
+        if (result.Status == StatusCode.OK && result.Response!.Count != 1)
         {
-            throw new InvalidOperationException($"A unary call answered OK with {responses.Count} messages.");
+            throw new InvalidOperationException($"A unary call returned {result.Response.Count} messages.");
         }
-        return new GrpcCallResult<TResponse>(results.HttpStatus, results.StatusCode, results.Message,
-            responses.Count > 0 ? responses[0] : default, results.ResponseHeaders, results.Trailers);
-    }
 
-    public async Task<GrpcCallResult<IReadOnlyList<TResponse>>> ServerStreamingAsync<TRequest, TResponse>(
-        string path, TRequest request, MessageParser<TResponse> parser, GrpcCallOptions? options = null)
-        where TRequest : IMessage<TRequest>
-        where TResponse : IMessage<TResponse>
-    {
-        await using var call = await StartServerStreamingAsync(path, request, parser, options);
-        var responses = new List<TResponse>();
-        while (await call.MoveNextAsync())
+        return new GrpcCallResult<TResponse>
         {
-            responses.Add(call.Current);
-        }
-        return call.ToResult<IReadOnlyList<TResponse>>(responses);
-    }
-
-    /// <summary>Starts a server-streaming call; read it message by message, cancel or dispose it mid-stream.</summary>
-    public Task<GrpcStreamingCall<TResponse>> StartServerStreamingAsync<TRequest, TResponse>(
-        string path, TRequest request, MessageParser<TResponse> parser, GrpcCallOptions? options = null)
-        where TRequest : IMessage<TRequest>
-        where TResponse : IMessage<TResponse>
-    {
-        var content = new ByteArrayContent(GrpcWire.Frame(request, options?.CompressRequestWithGzip == true));
-        return StartAsync(path, content, parser, options);
-    }
-
-    /// <summary>Starts a bidirectional call: write requests with <see cref="GrpcDuplexCall{TRequest,TResponse}.WriteAsync"/>, then complete.</summary>
-    public GrpcDuplexCall<TRequest, TResponse> StartDuplex<TRequest, TResponse>(
-        string path, MessageParser<TResponse> parser, GrpcCallOptions? options = null)
-        where TRequest : IMessage<TRequest>
-        where TResponse : IMessage<TResponse>
-    {
-        var requests = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
-        var content = new StreamingRequestContent(requests.Reader);
-        return new GrpcDuplexCall<TRequest, TResponse>(requests.Writer, StartAsync(path, content, parser, options),
-            options?.CompressRequestWithGzip == true);
-    }
-
-    /// <summary>Sends arbitrary bytes as the request body, for malformed-frame and header tests.</summary>
-    public async Task<RawGrpcResponse> SendRawAsync(
-        string path, ReadOnlyMemory<byte> body, string? contentType = "application/grpc",
-        IReadOnlyDictionary<string, string>? headers = null, HttpMethod? method = null, CancellationToken cancellationToken = default)
-    {
-        using var message = new HttpRequestMessage(method ?? HttpMethod.Post, path)
-        {
-            Content = new ReadOnlyMemoryContent(body),
+            HttpStatus = result.HttpStatus,
+            Status = result.Status,
+            Message = result.Message,
+            Response = result.Response is [var single] ? single : null,
+            TrailersOnly = result.TrailersOnly,
+            Headers = result.Headers,
+            Trailers = result.Trailers,
         };
-        if (contentType is not null)
-        {
-            message.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
-        }
-        message.Headers.TryAddWithoutValidation("TE", "trailers");
-        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
-        {
-            message.Headers.TryAddWithoutValidation(name, value);
-        }
-        using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken);
-        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        var responseHeaders = GrpcWire.ToDictionary(response.Headers, response.Content.Headers);
-        var trailers = GrpcWire.ToDictionary(response.TrailingHeaders);
-        var (status, text) = GrpcWire.ReadStatus(trailers, responseHeaders);
-        return new RawGrpcResponse((int)response.StatusCode, bytes, responseHeaders, trailers, status, text);
     }
 
-    private async Task<GrpcStreamingCall<TResponse>> StartAsync<TResponse>(
-        string path, HttpContent content, MessageParser<TResponse> parser, GrpcCallOptions? options)
-        where TResponse : IMessage<TResponse>
+    public async Task<GrpcCallResult<IReadOnlyList<TResponse>>> ServerStreamingAsync<TRequest, TResponse>(string path,
+        TRequest request, MessageParser<TResponse> parser, GrpcCallOptions? options = null)
+        where TRequest : IMessage<TRequest>
+        where TResponse : class, IMessage<TResponse>
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
-        content.Headers.ContentType = GrpcContentType;
-        var headers = request.Headers;
-        headers.TryAddWithoutValidation("TE", "trailers");
-        headers.TryAddWithoutValidation("grpc-accept-encoding", options?.AcceptGzip == true ? "identity,gzip" : "identity");
-        if (options?.CompressRequestWithGzip == true)
+        await using var call = await StartAsync(path, request.ToByteArray(), options).ConfigureAwait(false);
+        var messages = new List<TResponse>();
+        await foreach (var message in call.ReadAllAsync(parser).ConfigureAwait(false))
         {
-            headers.TryAddWithoutValidation("grpc-encoding", "gzip");
+            messages.Add(message);
         }
-        if (options?.Timeout is { } timeout)
+
+        return call.Complete<IReadOnlyList<TResponse>>(messages);
+    }
+
+    /// <summary>Starts a call with an already serialized request message; read the responses as they arrive.</summary>
+    public async Task<GrpcStreamingCall> StartAsync(string path, ReadOnlyMemory<byte> requestMessage, GrpcCallOptions? options = null)
+    {
+        options ??= new GrpcCallOptions();
+        var body = options.CompressRequest ? Frame(Gzip(requestMessage.Span), compressed: true) : Frame(requestMessage.Span, compressed: false);
+        var request = CreateRequest(path, body, options);
+        if (options.CompressRequest)
         {
-            headers.TryAddWithoutValidation("grpc-timeout", $"{Math.Max(1, (long)timeout.TotalMilliseconds)}m");
+            request.Headers.TryAddWithoutValidation("grpc-encoding", "gzip");
         }
-        foreach (var (name, value) in options?.Metadata ?? new Dictionary<string, string>())
+
+        var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, options.CancellationToken)
+            .ConfigureAwait(false);
+        var stream = await response.Content.ReadAsStreamAsync(options.CancellationToken).ConfigureAwait(false);
+        return new GrpcStreamingCall(response, stream, options.CancellationToken);
+    }
+
+    /// <summary>Sends an arbitrary body (e.g. a malformed frame) and returns what came back, unparsed.</summary>
+    public async Task<RawGrpcResponse> SendRawAsync(string path, HttpContent content, GrpcCallOptions? options = null,
+        string method = "POST")
+    {
+        options ??= new GrpcCallOptions();
+        var request = CreateRequest(path, content, options);
+        request.Method = new HttpMethod(method);
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, options.CancellationToken)
+            .ConfigureAwait(false);
+        var bytes = await response.Content.ReadAsByteArrayAsync(options.CancellationToken).ConfigureAwait(false);
+        return new RawGrpcResponse((int)response.StatusCode, bytes, ToDictionary(response.Headers, response.Content.Headers),
+            ToDictionary(response.TrailingHeaders, null));
+    }
+
+    public static ByteArrayContent GrpcContent(byte[] body, string contentType = "application/grpc")
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        return content;
+    }
+
+    /// <summary>A message in gRPC's length-prefixed framing.</summary>
+    public static byte[] Frame(ReadOnlySpan<byte> message, bool compressed)
+    {
+        var framed = new byte[message.Length + 5];
+        framed[0] = compressed ? (byte)1 : (byte)0;
+        BinaryPrimitives.WriteUInt32BigEndian(framed.AsSpan(1), (uint)message.Length);
+        message.CopyTo(framed.AsSpan(5));
+        return framed;
+    }
+
+    public static byte[] Gzip(ReadOnlySpan<byte> data)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
         {
-            headers.TryAddWithoutValidation(name, value);
+            gzip.Write(data);
         }
-        var cancellation = CancellationTokenSource.CreateLinkedTokenSource(options?.CancellationToken ?? default);
-        try
-        {
-            var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellation.Token);
-            var body = await response.Content.ReadAsStreamAsync(cancellation.Token);
-            return new GrpcStreamingCall<TResponse>(request, response, body, parser, cancellation);
-        }
-        catch
-        {
-            cancellation.Dispose();
-            request.Dispose();
-            throw;
-        }
+
+        return output.ToArray();
     }
 
     public void Dispose() => _http.Dispose();
 
-    /// <summary>Request body fed message by message from a channel; ends (END_STREAM) when the channel completes.</summary>
-    private sealed class StreamingRequestContent(ChannelReader<byte[]> frames) : HttpContent
+    private static HttpRequestMessage CreateRequest(string path, byte[] body, GrpcCallOptions options) =>
+        CreateRequest(path, GrpcContent(body), options);
+
+    private static HttpRequestMessage CreateRequest(string path, HttpContent content, GrpcCallOptions options)
     {
-        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+        var request = new HttpRequestMessage(HttpMethod.Post, path)
         {
-            await foreach (var frame in frames.ReadAllAsync(cancellationToken))
-            {
-                await stream.WriteAsync(frame, cancellationToken);
-                await stream.FlushAsync(cancellationToken);
-            }
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = content,
+        };
+        request.Headers.TryAddWithoutValidation("te", "trailers");
+        if (options.AcceptGzip)
+        {
+            request.Headers.TryAddWithoutValidation("grpc-accept-encoding", "identity,gzip");
         }
 
-        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
-            SerializeToStreamAsync(stream, context, CancellationToken.None);
-
-        protected override bool TryComputeLength(out long length)
+        if (options.Timeout is { } timeout)
         {
-            length = 0;
-            return false;
+            request.Headers.TryAddWithoutValidation("grpc-timeout", $"{Math.Max(1, (long)timeout.TotalMilliseconds)}m");
         }
+
+        foreach (var (key, value) in options.Metadata ?? new Dictionary<string, string>())
+        {
+            request.Headers.TryAddWithoutValidation(key, value);
+        }
+
+        return request;
+    }
+
+    internal static Dictionary<string, string> ToDictionary(HttpHeaders headers, HttpHeaders? more)
+    {
+        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var header in more is null ? headers : headers.Concat(more))
+        {
+            result[header.Key] = string.Join(",", header.Value);
+        }
+
+        return result;
     }
 }
 
-/// <summary>A call whose responses are read one by one. Cancel or dispose it to reset the stream mid-way.</summary>
-public sealed class GrpcStreamingCall<TResponse> : IAsyncDisposable
-    where TResponse : IMessage<TResponse>
+/// <summary>A call whose response messages are read as they arrive; the status is known once they are all read.</summary>
+public sealed class GrpcStreamingCall : IAsyncDisposable
 {
-    private readonly HttpRequestMessage _request;
     private readonly HttpResponseMessage _response;
     private readonly PipeReader _reader;
-    private readonly MessageParser<TResponse> _parser;
-    private readonly CancellationTokenSource _cancellation;
-    private bool _ended;
+    private readonly CancellationToken _cancellationToken;
 
-    internal GrpcStreamingCall(HttpRequestMessage request, HttpResponseMessage response, Stream body,
-        MessageParser<TResponse> parser, CancellationTokenSource cancellation)
+    internal GrpcStreamingCall(HttpResponseMessage response, Stream body, CancellationToken cancellationToken)
     {
-        _request = request;
         _response = response;
-        _reader = PipeReader.Create(body, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024));
-        _parser = parser;
-        _cancellation = cancellation;
-        ResponseHeaders = GrpcWire.ToDictionary(response.Headers, response.Content.Headers);
+        _reader = PipeReader.Create(body, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4 * 1024));
+        _cancellationToken = cancellationToken;
+        Headers = GrpcTestClient.ToDictionary(response.Headers, response.Content.Headers);
     }
 
-    public int HttpStatus => (int)_response.StatusCode;
+    public IReadOnlyDictionary<string, string> Headers { get; }
 
-    public IReadOnlyDictionary<string, string> ResponseHeaders { get; }
+    public bool Compressed => Headers.TryGetValue("grpc-encoding", out var e) && e == "gzip";
 
-    public IReadOnlyDictionary<string, string> Trailers { get; private set; } = new Dictionary<string, string>();
-
-    /// <summary>Known once <see cref="MoveNextAsync"/> returned false.</summary>
-    public StatusCode? StatusCode { get; private set; }
-
-    public string? Message { get; private set; }
-
-    public TResponse Current { get; private set; } = default!;
-
-    public async ValueTask<bool> MoveNextAsync()
+    /// <summary>Parses each message straight from the response pipe.</summary>
+    public async IAsyncEnumerable<T> ReadAllAsync<T>(MessageParser<T> parser, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        where T : IMessage<T>
     {
-        if (_ended)
-        {
-            return false;
-        }
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(_cancellationToken, cancellationToken);
+        var token = linked.Token;
         while (true)
         {
-            var result = await _reader.ReadAsync(_cancellation.Token);
+            var result = await _reader.ReadAsync(token).ConfigureAwait(false);
             var buffer = result.Buffer;
-            if (GrpcWire.TryReadMessage(ref buffer, _parser, out var message))
+            var consumed = buffer.Start;
+            var parsed = new List<T>();
+            while (TryReadFrame(ref buffer, out var payload, out var compressed))
             {
-                Current = message;
-                _reader.AdvanceTo(buffer.Start);
-                return true;
+                parsed.Add(compressed ? parser.ParseFrom(Gunzip(payload)) : parser.ParseFrom(payload));
+                consumed = buffer.Start;
             }
+
+            _reader.AdvanceTo(consumed, buffer.End);
+            foreach (var message in parsed)
+            {
+                yield return message;
+            }
+
             if (result.IsCompleted)
             {
                 if (!buffer.IsEmpty)
                 {
-                    throw new InvalidDataException($"The response ended inside a message ({buffer.Length} bytes left over).");
+                    throw new InvalidDataException($"The response ended inside a message ({buffer.Length} bytes left).");
                 }
-                _reader.AdvanceTo(buffer.End);
-                End();
-                return false;
+
+                yield break;
             }
-            _reader.AdvanceTo(buffer.Start, buffer.End);
         }
     }
 
-    public async IAsyncEnumerable<TResponse> ReadAllAsync()
+    /// <summary>The call's outcome; call after the responses were read to the end.</summary>
+    public GrpcCallResult<T> Complete<T>(T? response)
     {
-        while (await MoveNextAsync())
+        var trailers = GrpcTestClient.ToDictionary(_response.TrailingHeaders, null);
+        var trailersOnly = Headers.ContainsKey("grpc-status");
+        var source = trailersOnly ? Headers : trailers;
+        var status = source.TryGetValue("grpc-status", out var code) ? (StatusCode)int.Parse(code) : StatusCode.Unknown;
+        source.TryGetValue("grpc-message", out var message);
+        return new GrpcCallResult<T>
         {
-            yield return Current;
-        }
-    }
-
-    /// <summary>Cancels the call: the client resets the HTTP/2 stream (RST_STREAM CANCEL).</summary>
-    public void Cancel() => _cancellation.Cancel();
-
-    internal GrpcCallResult<T> ToResult<T>(T response) => new(HttpStatus,
-        StatusCode ?? throw new InvalidOperationException("The call has not ended."), Message, response, ResponseHeaders, Trailers);
-
-    private void End()
-    {
-        _ended = true;
-        Trailers = GrpcWire.ToDictionary(_response.TrailingHeaders);
-        var (status, message) = GrpcWire.ReadStatus(Trailers, ResponseHeaders);
-        StatusCode = status ?? throw new InvalidDataException($"The response (HTTP {HttpStatus}) has no grpc-status.");
-        Message = message;
+            HttpStatus = (int)_response.StatusCode,
+            Status = status,
+            Message = message is null ? null : Uri.UnescapeDataString(message),
+            Response = status == StatusCode.OK ? response : default,
+            TrailersOnly = trailersOnly,
+            Headers = Headers,
+            Trailers = trailers,
+        };
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (!_ended)
-        {
-            _cancellation.Cancel();
-        }
-        await _reader.CompleteAsync();
+        await _reader.CompleteAsync().ConfigureAwait(false);
         _response.Dispose();
-        _request.Dispose();
-        _cancellation.Dispose();
+    }
+
+    private static bool TryReadFrame(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> payload, out bool compressed)
+    {
+        payload = default;
+        compressed = false;
+        if (buffer.Length < 5)
+        {
+            return false;
+        }
+
+        Span<byte> header = stackalloc byte[5];
+        buffer.Slice(0, 5).CopyTo(header);
+        var length = BinaryPrimitives.ReadUInt32BigEndian(header[1..]);
+        if (buffer.Length - 5 < length)
+        {
+            return false;
+        }
+
+        compressed = header[0] == 1;
+        payload = buffer.Slice(5, length);
+        buffer = buffer.Slice(payload.End);
+        return true;
+    }
+
+    private static byte[] Gunzip(ReadOnlySequence<byte> payload)
+    {
+        using var input = new GZipStream(new MemoryStream(payload.ToArray()), CompressionMode.Decompress);
+        using var output = new MemoryStream();
+        input.CopyTo(output);
+        return output.ToArray();
     }
 }
 
-/// <summary>A bidirectional call: requests are written as they come, responses read as they arrive.</summary>
-public sealed class GrpcDuplexCall<TRequest, TResponse> : IAsyncDisposable
-    where TRequest : IMessage<TRequest>
-    where TResponse : IMessage<TResponse>
+public sealed record RawGrpcResponse(int HttpStatus, byte[] Body, IReadOnlyDictionary<string, string> Headers,
+    IReadOnlyDictionary<string, string> Trailers)
 {
-    private readonly ChannelWriter<byte[]> _requests;
-    private readonly Task<GrpcStreamingCall<TResponse>> _responses;
-    private readonly bool _gzip;
+    public string? GrpcStatus => Trailers.GetValueOrDefault("grpc-status") ?? Headers.GetValueOrDefault("grpc-status");
 
-    internal GrpcDuplexCall(ChannelWriter<byte[]> requests, Task<GrpcStreamingCall<TResponse>> responses, bool gzip)
-    {
-        _requests = requests;
-        _responses = responses;
-        _gzip = gzip;
-    }
-
-    public ValueTask WriteAsync(TRequest message) => _requests.WriteAsync(GrpcWire.Frame(message, _gzip));
-
-    /// <summary>Half-closes the call (END_STREAM on the request).</summary>
-    public void CompleteRequests() => _requests.TryComplete();
-
-    /// <summary>The response side, available once the server has sent its headers.</summary>
-    public Task<GrpcStreamingCall<TResponse>> ResponsesAsync() => _responses;
-
-    public async ValueTask DisposeAsync()
-    {
-        _requests.TryComplete();
-        try
-        {
-            await (await _responses).DisposeAsync();
-        }
-        catch (Exception) when (_responses.IsFaulted || _responses.IsCanceled)
-        {
-        }
-    }
+    public string? GrpcMessage => (Trailers.GetValueOrDefault("grpc-message") ?? Headers.GetValueOrDefault("grpc-message")) is { } m
+        ? Uri.UnescapeDataString(m)
+        : null;
 }

@@ -14,6 +14,7 @@ public sealed class HostProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly string _directory;
     private readonly List<HostLogLine> _lines = [];
+    private readonly List<string> _stderr = [];
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource _stdoutClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private event Action? LineAdded;
@@ -42,6 +43,18 @@ public sealed class HostProcess : IAsyncDisposable
             lock (_gate)
             {
                 return _lines.ToList();
+            }
+        }
+    }
+
+    /// <summary>Lines the host wrote to stderr (start-up errors are repeated there for humans; logs go to stdout).</summary>
+    public IReadOnlyList<string> StandardError
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _stderr.ToList();
             }
         }
     }
@@ -103,7 +116,10 @@ public sealed class HostProcess : IAsyncDisposable
         {
             if (e.Data is not null)
             {
-                host.OnLine("stderr: " + e.Data);
+                lock (host._gate)
+                {
+                    host._stderr.Add(e.Data);
+                }
             }
         };
         process.Start();

@@ -5,89 +5,105 @@ namespace ConnectorHost.Tests.Configuration;
 
 public sealed class PluginsJsonLoaderTests : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("connectorhost-json-").FullName;
+    private readonly string _folder = Directory.CreateTempSubdirectory("plugins-json-").FullName;
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
-    public void Relative_paths_resolve_against_the_files_folder_and_ports_default()
+    public void Repository_format_is_read_with_paths_relative_to_the_file()
     {
-        var config = Load("""{"pluginsDirectory":"artifacts/plugins","dataDirectory":"data","source":{"plugin":"A"},"destination":{"plugin":"B"}}""");
+        var path = Write("""
+            {"pluginsDirectory":"artifacts/plugins","dataDirectory":"data",
+             "source":{"plugin":"ExampleSource","port":50051},"destination":{"plugin":"ExampleDestination","port":50052}}
+            """);
 
-        Assert.Equal(Path.Combine(_directory, "artifacts", "plugins"), config.PluginsDirectory);
-        Assert.Equal(Path.Combine(_directory, "data"), config.DataDirectory);
-        Assert.Equal(new SideConfiguration("A", 50051), config.Source);
-        Assert.Equal(new SideConfiguration("B", 50052), config.Destination);
-        Assert.Equal(TimeSpan.FromSeconds(10), config.ShutdownTimeout);
+        var configuration = PluginsJsonLoader.Load(path);
+
+        Assert.Equal(Path.Combine(_folder, "artifacts", "plugins"), configuration.PluginsDirectory);
+        Assert.Equal(Path.Combine(_folder, "data"), configuration.DataDirectory);
+        Assert.Equal(new SideConfiguration("ExampleSource", 50051), configuration.Source);
+        Assert.Equal(new SideConfiguration("ExampleDestination", 50052), configuration.Destination);
     }
 
     [Fact]
-    public void Either_side_may_be_null_or_absent()
+    public void Ports_and_data_directory_have_defaults()
     {
-        var config = Load("""{"pluginsDirectory":"/p","source":null,"destination":{"plugin":"B","port":6000},"shutdownTimeoutSeconds":2.5}""");
+        var path = Write("""{"pluginsDirectory":"/abs/plugins","source":{"plugin":"S"},"destination":{"plugin":"D"}}""");
 
-        Assert.Null(config.Source);
-        Assert.Equal(new SideConfiguration("B", 6000), config.Destination);
-        Assert.Equal("/p", config.PluginsDirectory);
-        Assert.Equal(TimeSpan.FromSeconds(2.5), config.ShutdownTimeout);
+        var configuration = PluginsJsonLoader.Load(path);
+
+        Assert.Equal("/abs/plugins", configuration.PluginsDirectory);
+        Assert.Equal(Path.Combine(_folder, "data"), configuration.DataDirectory);
+        Assert.Equal(HostConfiguration.DefaultSourcePort, configuration.Source!.Port);
+        Assert.Equal(HostConfiguration.DefaultDestinationPort, configuration.Destination!.Port);
+        Assert.Equal(50051, HostConfiguration.DefaultSourcePort);
+        Assert.Equal(50052, HostConfiguration.DefaultDestinationPort);
     }
 
     [Theory]
-    [InlineData("""{"source":{"plugin":"A"}}""", "pluginsDirectory must be")]
+    [InlineData("""{"pluginsDirectory":"p","source":{"plugin":"S"},"destination":null}""", true, false)]
+    [InlineData("""{"pluginsDirectory":"p","destination":{"plugin":"D"}}""", false, true)]
+    public void Either_side_may_be_absent(string json, bool hasSource, bool hasDestination)
+    {
+        var configuration = PluginsJsonLoader.Load(Write(json));
+
+        Assert.Equal(hasSource, configuration.Source is not null);
+        Assert.Equal(hasDestination, configuration.Destination is not null);
+    }
+
+    [Theory]
     [InlineData("""{"pluginsDirectory":"p"}""", "neither \"source\" nor \"destination\" is set")]
-    [InlineData("""{"pluginsDirectory":"p","source":{"port":1}}""", "source.plugin must be a plugin name")]
-    [InlineData("""{"pluginsDirectory":"p","source":{"plugin":"../x"}}""", "source.plugin must be a plugin name")]
-    [InlineData("""{"pluginsDirectory":"p","destination":{"plugin":"B","port":"80"}}""", "destination.port must be a TCP port")]
-    [InlineData("""{"pluginsDirectory":"p","source":{"plugin":"A","prot":1}}""", "unknown property 'source.prot'")]
-    [InlineData("""{"pluginsDirectory":"p","source":{"plugin":"A"},"sorce":1}""", "unknown property 'sorce'")]
+    [InlineData("""{"source":{"plugin":"S"}}""", "pluginsDirectory must be")]
+    [InlineData("""{"pluginsDirectory":"p","source":{"plugin":"S","port":70000}}""", "source.port must be a TCP port between 1 and 65535")]
+    [InlineData("""{"pluginsDirectory":"p","source":{"plugin":"S","port":"5"}}""", "source.port must be a TCP port number")]
+    [InlineData("""{"pluginsDirectory":"p","source":{"port":5}}""", "source.plugin must be a plugin name")]
+    [InlineData("""{"pluginsDirectory":"p","source":{"plugin":"../evil"}}""", "source.plugin must be a plugin name")]
+    [InlineData("""{"pluginsDirectory":"p","destination":"D"}""", "destination must be an object")]
+    [InlineData("""{"pluginsDirectory":"p","sauce":{"plugin":"S"}}""", "unknown property 'sauce'")]
+    [InlineData("""{"pluginsDirectory":"p","source":{"plugin":"S","prot":1}}""", "unknown property 'source.prot'")]
+    [InlineData("""[1,2]""", "the root must be a JSON object")]
     [InlineData("""{"pluginsDirectory":""", "is not valid JSON")]
-    [InlineData("""[]""", "the root must be a JSON object")]
-    public void Mistakes_name_the_file_and_what_was_expected(string json, string expected)
+    public void Mistakes_are_reported_with_file_and_property(string json, string expected)
     {
-        var error = Assert.Throws<ConfigurationException>(() => Load(json));
+        var path = Write(json);
 
-        Assert.Contains(Path.Combine(_directory, "plugins.json"), error.Message);
+        var error = Assert.Throws<ConfigurationException>(() => PluginsJsonLoader.Load(path));
+
         Assert.Contains(expected, error.Message);
+        Assert.Contains(path, error.Message);
     }
 
     [Fact]
-    public void Locate_prefers_the_explicit_path_then_the_current_folder_then_above_the_executable()
+    public void Explicit_path_that_does_not_exist_is_reported()
     {
-        var exeDir = Directory.CreateDirectory(Path.Combine(_directory, "host", "bin", "Release")).FullName;
-        var cwd = Directory.CreateDirectory(Path.Combine(_directory, "elsewhere")).FullName;
-        File.WriteAllText(Path.Combine(_directory, "plugins.json"), "{}");
+        var missing = Path.Combine(_folder, "nope.json");
 
-        Assert.Equal(Path.Combine(_directory, "plugins.json"), PluginsJsonLoader.Locate(null, cwd, exeDir));
+        var error = Assert.Throws<ConfigurationException>(() => PluginsJsonLoader.Locate(missing, _folder, _folder));
 
-        File.WriteAllText(Path.Combine(cwd, "plugins.json"), "{}");
-        Assert.Equal(Path.Combine(cwd, "plugins.json"), PluginsJsonLoader.Locate(null, cwd, exeDir));
-        Assert.Equal(Path.Combine(_directory, "plugins.json"), PluginsJsonLoader.Locate("../plugins.json", cwd, exeDir));
-        Assert.Throws<ConfigurationException>(() => PluginsJsonLoader.Locate("missing.json", cwd, exeDir));
-    }
-
-    [Theory]
-    [InlineData(new[] { "--port", "50051" }, 50051, null)]
-    [InlineData(new[] { "--port=7000", "--config", "x.json" }, 7000, "x.json")]
-    [InlineData(new string[0], null, null)]
-    public void Command_line_parses_port_and_config(string[] args, int? port, string? config)
-    {
-        var parsed = CommandLine.Parse(args);
-
-        Assert.Equal(port, parsed.Port);
-        Assert.Equal(config, parsed.ConfigPath);
-        Assert.False(parsed.ShowHelp);
+        Assert.Contains(missing, error.Message);
+        Assert.Contains("does not exist", error.Message);
     }
 
     [Fact]
-    public void Command_line_value_is_required()
+    public void Relative_explicit_path_resolves_against_the_current_directory()
     {
-        Assert.Contains("--port needs a value", Assert.Throws<ConfigurationException>(() => CommandLine.Parse(["--port"])).Message);
+        var path = Write("""{"pluginsDirectory":"p","source":{"plugin":"S"}}""", "custom.json");
+
+        Assert.Equal(path, PluginsJsonLoader.Locate("custom.json", _folder, "/"));
     }
 
-    private HostConfiguration Load(string json)
+    [Fact]
+    public void Without_config_the_current_directory_file_is_used()
     {
-        var path = Path.Combine(_directory, "plugins.json");
+        var path = Write("""{"pluginsDirectory":"p","source":{"plugin":"S"}}""");
+
+        Assert.Equal(path, PluginsJsonLoader.Locate(null, _folder, "/"));
+    }
+
+    private string Write(string json, string name = PluginsJsonLoader.FileName)
+    {
+        var path = Path.Combine(_folder, name);
         File.WriteAllText(path, json);
-        return PluginsJsonLoader.Load(path);
+        return path;
     }
 }

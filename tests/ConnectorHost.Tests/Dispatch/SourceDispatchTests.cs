@@ -1,0 +1,65 @@
+using ConnectorHost.Transport;
+using FivetranSdk.V2;
+using Xunit;
+
+namespace ConnectorHost.Tests.Dispatch;
+
+/// <summary>Every SourceConnector RPC through the real host reaches the plugin and comes back unchanged.</summary>
+[Collection(ProbeHostCollection.Name)]
+public sealed class SourceDispatchTests(ProbeHost host)
+{
+    [Fact]
+    public async Task ConfigurationForm_returns_the_plugins_form()
+    {
+        var result = await host.SourceClient.UnaryAsync(ProbeHost.Source + "ConfigurationForm", new ConfigurationFormRequest(), ConfigurationFormResponse.Parser);
+
+        var form = result.ResponseOrThrow();
+        Assert.Equal(["host", "password", "useToken", "tokenFields"], form.Fields.Select(f => f.Name));
+        Assert.Equal(TextField.Password, form.Fields[1].TextField);
+        Assert.Equal("connect", Assert.Single(form.Tests).Name);
+    }
+
+    [Fact]
+    public async Task Test_passes_name_and_configuration_to_the_plugin()
+    {
+        var ok = await host.SourceClient.UnaryAsync(ProbeHost.Source + "Test", new TestRequest { Name = "ok" }, TestResponse.Parser);
+        var failing = await host.SourceClient.UnaryAsync(ProbeHost.Source + "Test",
+            new TestRequest { Name = "connect", Configuration = { ["a"] = "1", ["b"] = "2" } }, TestResponse.Parser);
+
+        Assert.True(ok.ResponseOrThrow().Success);
+        Assert.Equal("configuration entries: 2", failing.ResponseOrThrow().Failure);
+    }
+
+    [Fact]
+    public async Task Schema_returns_the_plugins_tables()
+    {
+        var result = await host.SourceClient.UnaryAsync(ProbeHost.Source + "Schema", new SchemaRequest(), SchemaResponse.Parser);
+
+        var table = Assert.Single(result.ResponseOrThrow().WithoutSchema.Tables);
+        Assert.Equal("probe_table", table.Name);
+        Assert.True(Assert.Single(table.Columns).PrimaryKey);
+    }
+
+    [Fact]
+    public async Task Update_streams_batched_records_then_the_checkpoint()
+    {
+        var result = await host.SourceClient.ServerStreamingAsync(ProbeHost.Source + "Update", new UpdateRequest(), UpdateResponse.Parser);
+
+        Assert.Equal(StatusCode.OK, result.Status);
+        var responses = result.Response!;
+        Assert.Equal(2, responses.Count);
+        // The host's RecordBatcher puts the three records written before the checkpoint in one Records message.
+        Assert.Equal([1L, 2L, 3L], responses[0].Records.Records_.Select(r => r.Data["id"].Long));
+        Assert.Equal("{\"cursor\":3}", responses[1].Checkpoint.StateJson);
+    }
+
+    [Fact]
+    public async Task Large_response_is_delivered_whole()
+    {
+        const int size = 5 * 1024 * 1024;
+        var result = await host.SourceClient.UnaryAsync(ProbeHost.Source + "Test",
+            new TestRequest { Name = "connect", Configuration = { ["responseBytes"] = size.ToString() } }, TestResponse.Parser);
+
+        Assert.Equal(size, result.ResponseOrThrow().Failure.Length);
+    }
+}

@@ -1,0 +1,51 @@
+using ConnectorHost.Testing.Grpc;
+using ConnectorHost.Testing.Hosting;
+using ConnectorHost.Transport;
+using FivetranSdk.V2;
+using Xunit;
+
+namespace ConnectorHost.Tests.Hosting;
+
+/// <summary>Which contract answers on which port, the ready line, and errors repeated on stderr.</summary>
+public sealed class ServingTests
+{
+    [Fact]
+    public async Task Port_option_answers_both_contracts_on_one_port_distinguished_by_path()
+    {
+        var port = HostConfig.FreePort();
+        await using var host = await HostProcess.StartAsync(new HostConfig { SourcePlugin = "ProbeSource", DestinationPlugin = "ProbeDestination" }, "--port", port.ToString());
+        using var client = new GrpcTestClient(port);
+
+        var schema = await client.UnaryAsync("/fivetran_sdk.v2.SourceConnector/Schema", new SchemaRequest(), SchemaResponse.Parser);
+        var capabilities = await client.UnaryAsync("/fivetran_sdk.v2.DestinationConnector/Capabilities", new CapabilitiesRequest(), CapabilitiesResponse.Parser);
+
+        Assert.Equal("probe_table", schema.ResponseOrThrow().WithoutSchema.Tables.Single().Name);
+        Assert.Equal(BatchFileFormat.Csv, capabilities.ResponseOrThrow().BatchFileFormat);
+        Assert.Contains(host.Logs, l => l.Message == $"ConnectorHost ready on port(s) {port}");
+    }
+
+    [Fact]
+    public async Task Ready_line_lists_every_port_and_both_answer_over_ipv4_and_ipv6()
+    {
+        await using var host = await HostProcess.StartAsync(new HostConfig { SourcePlugin = "ProbeSource", DestinationPlugin = "ProbeDestination" });
+        var ports = new[] { host.SourcePort, host.DestinationPort }.Order();
+        using var ipv6 = new GrpcTestClient(host.DestinationPort, "::1");
+
+        var ready = await host.WaitForLogAsync(l => l.Message!.StartsWith("ConnectorHost ready", StringComparison.Ordinal));
+        var result = await ipv6.UnaryAsync("/fivetran_sdk.v2.DestinationConnector/Capabilities", new CapabilitiesRequest(), CapabilitiesResponse.Parser);
+
+        Assert.Equal($"ConnectorHost ready on port(s) {string.Join(", ", ports)}", ready.Message);
+        Assert.Equal("INFO", ready.Level);
+        Assert.Equal(StatusCode.OK, result.Status);
+    }
+
+    [Fact]
+    public async Task Start_up_failures_are_repeated_on_stderr()
+    {
+        await using var host = HostProcess.Launch(new HostConfig { SourcePlugin = "NoSuchPlugin" });
+
+        Assert.Equal(3, await host.WaitForExitAsync(HostProcess.DefaultTimeout));
+        Assert.Contains(host.StandardError, l => l.StartsWith("ConnectorHost: Cannot load source plugin 'NoSuchPlugin'", StringComparison.Ordinal));
+        Assert.Contains(host.Logs, l => l.Level == "SEVERE" && l.Message!.StartsWith("Cannot load source plugin 'NoSuchPlugin'", StringComparison.Ordinal));
+    }
+}
