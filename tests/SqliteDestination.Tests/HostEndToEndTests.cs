@@ -35,7 +35,7 @@ public sealed class HostEndToEndTests : IAsyncLifetime
 
     private Task<GrpcCallResult<TResponse>> CallAsync<TRequest, TResponse>(string method, TRequest request, MessageParser<TResponse> parser)
         where TRequest : IMessage<TRequest>
-        where TResponse : IMessage<TResponse> => _client.UnaryAsync(Service + method, request, parser);
+        where TResponse : class, IMessage<TResponse> => _client.UnaryAsync(Service + method, request, parser);
 
     private Table People() => Support.DestinationHarness.Table("people",
         Support.DestinationHarness.Col("id", DataType.Long, pk: true), Support.DestinationHarness.Col("name", DataType.String),
@@ -46,20 +46,13 @@ public sealed class HostEndToEndTests : IAsyncLifetime
     {
         var test = new TestRequest { Name = "connect" };
         test.Configuration["database_path"] = DatabasePath;
-        try
-        {
-            Assert.True((await CallAsync("Test", test, TestResponse.Parser)).EnsureOk().Success);
-        }
-        catch (Exception ex)
-        {
-            throw new Exception("host said: " + string.Join("\n", _host.Logs), ex);
-        }
+        Assert.True((await CallAsync("Test", test, TestResponse.Parser)).ResponseOrThrow().Success);
 
         var create = new CreateTableRequest { SchemaName = "e2e", Table = People() };
         create.Configuration["database_path"] = DatabasePath;
-        Assert.True((await CallAsync("CreateTable", create, CreateTableResponse.Parser)).EnsureOk().Success);
+        Assert.True((await CallAsync("CreateTable", create, CreateTableResponse.Parser)).ResponseOrThrow().Success);
         var again = await CallAsync("CreateTable", create, CreateTableResponse.Parser);
-        Assert.Equal(StatusCode.AlreadyExists, again.StatusCode);
+        Assert.Equal(StatusCode.AlreadyExists, again.Status);
 
         var fileParams = BatchFileWriter.Params();
         var path = Path.Combine(_directory, "replace.csv.zst.aes");
@@ -75,7 +68,7 @@ public sealed class HostEndToEndTests : IAsyncLifetime
         write.Configuration["database_path"] = DatabasePath;
         write.ReplaceFiles.Add(path);
         write.Keys[path] = key;
-        Assert.True((await CallAsync("WriteBatch", write, WriteBatchResponse.Parser)).EnsureOk().Success);
+        Assert.True((await CallAsync("WriteBatch", write, WriteBatchResponse.Parser)).ResponseOrThrow().Success);
 
         var bad = Path.Combine(_directory, "bad.csv.zst.aes");
         using (var writer = BatchFileWriter.Create(bad, fileParams, ["id", "name", "_fivetran_synced"]))
@@ -86,15 +79,15 @@ public sealed class HostEndToEndTests : IAsyncLifetime
 
         write.ReplaceFiles.Add(bad);
         var failed = await CallAsync("WriteBatch", write, WriteBatchResponse.Parser);
-        Assert.Equal(StatusCode.InvalidArgument, failed.StatusCode);
+        Assert.Equal(StatusCode.InvalidArgument, failed.Status);
         Assert.Contains(bad, failed.Message);
         Assert.Contains("column 'id'", failed.Message);
 
         var describe = new DescribeTableRequest { SchemaName = "e2e", TableName = "people" };
         describe.Configuration["database_path"] = DatabasePath;
-        Assert.Equal(People(), (await CallAsync("DescribeTable", describe, DescribeTableResponse.Parser)).EnsureOk().Table);
+        Assert.Equal(People(), (await CallAsync("DescribeTable", describe, DescribeTableResponse.Parser)).ResponseOrThrow().Table);
         describe.TableName = "nobody";
-        Assert.True((await CallAsync("DescribeTable", describe, DescribeTableResponse.Parser)).EnsureOk().NotFound);
+        Assert.True((await CallAsync("DescribeTable", describe, DescribeTableResponse.Parser)).ResponseOrThrow().NotFound);
 
         using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
         connection.Open();
