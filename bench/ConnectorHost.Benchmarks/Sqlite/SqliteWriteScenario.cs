@@ -36,7 +36,13 @@ public sealed class SqliteWriteScenario : IScenario
             var delete = SqliteBenchFiles.Delete(folder, ChangeRows, TableRows);
             var history = SqliteBenchFiles.HistoryReplace(folder, TableRows);
 
-            IDestinationConnector destination = new SqliteDestinationConnector(new PluginContext("SqliteDestination", folder, folder, NullLoggerFactory.Instance));
+            // --host: through the running host over gRPC (peak RSS is then the host process's); default: in-process.
+            await using var target = args.Contains("--host") ? await HostTarget.StartAsync() : null;
+            IDestinationConnector destination = target is not null
+                ? target
+                : new SqliteDestinationConnector(new PluginContext("SqliteDestination", folder, folder, NullLoggerFactory.Instance));
+            var processId = target?.ProcessId ?? Environment.ProcessId;
+            Console.WriteLine(target is null ? "In-process plugin" : $"Through the host (pid {processId}) over gRPC");
             var configuration = new Dictionary<string, string> { ["database_path"] = Path.Combine(folder, "bench.db") };
             var table = BenchBatchFile.Table();
             await Create(destination, configuration, table);
@@ -44,11 +50,11 @@ public sealed class SqliteWriteScenario : IScenario
 
             ReadOnly(replacePath, replaceKey, table);
             GC.Collect();
-            PeakRss.Reset();
-            var baseline = PeakRss.CurrentBytes();
+            PeakRss.Reset(processId);
+            var baseline = PeakRss.CurrentBytes(processId);
             await Measure($"replace {TableRows:N0} rows into an empty table", TableRows, 300_000,
                 () => destination.WriteBatchAsync(Batch(configuration, table, replacePath, replaceKey, r => r.ReplaceFiles), default));
-            var peak = PeakRss.PeakBytes();
+            var peak = PeakRss.PeakBytes(processId);
             Console.WriteLine($"  peak RSS during the replace: {peak / 1048576.0:F0} MiB (baseline before it {baseline / 1048576.0:F0} MiB, +{(peak - baseline) / 1048576.0:F0} MiB)");
 
             Checkpoint(configuration["database_path"]);
@@ -131,11 +137,11 @@ public sealed class SqliteWriteScenario : IScenario
 /// <summary>Linux peak resident set size of this process (VmHWM), resettable through /proc/self/clear_refs.</summary>
 internal static class PeakRss
 {
-    public static void Reset()
+    public static void Reset(int pid)
     {
         try
         {
-            File.WriteAllText("/proc/self/clear_refs", "5");
+            File.WriteAllText($"/proc/{pid}/clear_refs", "5");
         }
         catch (IOException)
         {
@@ -145,13 +151,13 @@ internal static class PeakRss
         }
     }
 
-    public static long PeakBytes() => Read("VmHWM:");
+    public static long PeakBytes(int pid) => Read(pid, "VmHWM:");
 
-    public static long CurrentBytes() => Read("VmRSS:");
+    public static long CurrentBytes(int pid) => Read(pid, "VmRSS:");
 
-    private static long Read(string field)
+    private static long Read(int pid, string field)
     {
-        foreach (var line in File.ReadLines("/proc/self/status"))
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
         {
             if (line.StartsWith(field, StringComparison.Ordinal))
             {
