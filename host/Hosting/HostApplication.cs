@@ -81,13 +81,7 @@ public static class HostApplication
         KestrelGrpcDefaults.ConfigureServer(kestrelOptions);
         foreach (var port in handlers.Keys)
         {
-            kestrelOptions.ListenAnyIP(port, listen =>
-            {
-                KestrelGrpcDefaults.ConfigureEndpoint(listen);
-                // Without TLS Kestrel cannot negotiate, and Http1AndHttp2 falls back to HTTP/1.1 only: gRPC clients
-                // (Fivetran) speak HTTP/2 with prior knowledge, so cleartext endpoints must be HTTP/2.
-                listen.Protocols = HttpProtocols.Http2;
-            });
+            kestrelOptions.ListenAnyIP(port, KestrelGrpcDefaults.ConfigureEndpoint);
         }
 
         using var server = new KestrelServer(
