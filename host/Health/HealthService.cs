@@ -44,14 +44,26 @@ public sealed class HealthService(GrpcServiceRegistry registry, HostLifecycle li
             var known = Serves(request.Service);
             var last = known ? CurrentStatus() : HealthCheckResponse.Types.ServingStatus.ServiceUnknown;
             await responses.WriteAsync(new HealthCheckResponse { Status = last }).ConfigureAwait(false);
-            while (!IsEnding() && await changes.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            while (true)
             {
-                changes.Reader.TryRead(out _);
-                var status = known ? CurrentStatus() : last;
+                // One snapshot per round: a change after it is already queued in the channel, so a watcher always
+                // sees the final NOT_SERVING of a drain before the stream ends.
+                var state = lifecycle.State;
+                var status = known ? StatusOf(state) : last;
                 if (status != last)
                 {
                     last = status;
                     await responses.WriteAsync(new HealthCheckResponse { Status = status }).ConfigureAwait(false);
+                }
+
+                if (state is HostState.Draining or HostState.Stopped
+                    || !await changes.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                while (changes.Reader.TryRead(out _))
+                {
                 }
             }
         }
@@ -61,11 +73,11 @@ public sealed class HealthService(GrpcServiceRegistry registry, HostLifecycle li
         }
     }
 
-    private bool IsEnding() => lifecycle.State is HostState.Draining or HostState.Stopped;
-
     private bool Serves(string service) => service.Length == 0 || registry.ServiceNames.Contains(service);
 
-    private HealthCheckResponse.Types.ServingStatus CurrentStatus() => lifecycle.State == HostState.Serving
+    private HealthCheckResponse.Types.ServingStatus CurrentStatus() => StatusOf(lifecycle.State);
+
+    private static HealthCheckResponse.Types.ServingStatus StatusOf(HostState state) => state == HostState.Serving
         ? HealthCheckResponse.Types.ServingStatus.Serving
         : HealthCheckResponse.Types.ServingStatus.NotServing;
 }
