@@ -62,7 +62,7 @@ public static class HostApplication
 
         var hostLoggerFactory = logging.HostFactory();
         var handlers = new Dictionary<int, GrpcRequestHandler>();
-        var descriptors = new DescriptorIndex(ServerReflectionService.DefaultFiles);
+        var descriptors = new Lazy<DescriptorIndex>(() => new DescriptorIndex(ServerReflectionService.DefaultFiles));
         foreach (var group in (await Task.WhenAll(sides).ConfigureAwait(false)).GroupBy(side => side.Port))
         {
             var registry = new GrpcServiceRegistry();
