@@ -381,8 +381,10 @@ public sealed class BatchFileReader : IDisposable
     private static BatchFileException Wrap(string path, InvalidDataException e, long? row, string? column, FileParams fileParams, string prefix = "") =>
         new(path, prefix + Explain(e, fileParams), row, column, innerException: e);
 
-    /// <summary>Our own layers word their messages for the user; GZipStream's are rephrased, and a zstd failure
-    /// behind AES mentions the key (a wrong key only shows in the padding at the very end of the file).</summary>
+    /// <summary>
+    /// Our own layers word their messages for the user; GZipStream's are rephrased. A decompression failure behind
+    /// AES also names the key: the up-front padding check lets about one wrong key in 256 through.
+    /// </summary>
     private static string Explain(InvalidDataException e, FileParams fileParams)
     {
         var problem = e.Message;
@@ -390,7 +392,8 @@ public sealed class BatchFileReader : IDisposable
         {
             problem = $"the gzip data is corrupt ({problem})";
         }
-        if (fileParams.Encryption == Encryption.Aes && problem.StartsWith("the zstd", StringComparison.Ordinal))
+        if (fileParams.Encryption == Encryption.Aes
+            && (problem.StartsWith("the zstd", StringComparison.Ordinal) || problem.StartsWith("the gzip", StringComparison.Ordinal)))
         {
             problem += " (or the AES key is wrong)";
         }

@@ -11,6 +11,7 @@ public sealed class DescriptorIndex
 {
     private readonly Dictionary<string, FileDescriptor> _files = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FileDescriptor> _symbols = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _messageTypes = new(StringComparer.Ordinal);
 
     public DescriptorIndex(IEnumerable<FileDescriptor> roots)
     {
@@ -25,8 +26,7 @@ public sealed class DescriptorIndex
     public bool TryFindSymbol(string fullName, out FileDescriptor file) =>
         _symbols.TryGetValue(fullName.StartsWith('.') ? fullName[1..] : fullName, out file!);
 
-    public bool IsMessageType(string fullName) =>
-        TryFindSymbol(fullName, out var file) && file.FindTypeByName<MessageDescriptor>(fullName.TrimStart('.')) is not null;
+    public bool IsMessageType(string fullName) => _messageTypes.Contains(fullName.StartsWith('.') ? fullName[1..] : fullName);
 
     /// <summary>The file's serialized FileDescriptorProto followed by those of its dependencies (each once).</summary>
     public IReadOnlyList<ByteString> WithDependencies(FileDescriptor file)
@@ -87,6 +87,7 @@ public sealed class DescriptorIndex
     private void AddMessage(MessageDescriptor message, FileDescriptor file)
     {
         _symbols[message.FullName] = file;
+        _messageTypes.Add(message.FullName);
         foreach (var field in message.Fields.InDeclarationOrder())
         {
             _symbols[field.FullName] = file;

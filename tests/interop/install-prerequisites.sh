@@ -36,6 +36,9 @@ test -x /usr/bin/grpc_python_plugin || { echo "install-prerequisites: /usr/bin/g
 
 cd "$here/node"
 if [[ ! -d node_modules/@grpc/grpc-js || package-lock.json -nt node_modules/.package-lock.json ]]; then
-    npm ci --no-audit --no-fund
+    # `npm install` (honouring package-lock.json) rather than `npm ci`: the registry here lacks @bufbuild/buf's optional
+    # binaries for other platforms, so the lock cannot list them and `npm ci` refuses it as out of sync.
+    npm install --no-audit --no-fund
 fi
+node_modules/.bin/buf --version >/dev/null || { echo "install-prerequisites: buf (npm @bufbuild/buf) does not run" >&2; exit 1; }
 node -e 'require("@grpc/grpc-js"); require("@grpc/proto-loader"); console.log("install-prerequisites: node", process.version, "grpc-js", require("@grpc/grpc-js/package.json").version)'

@@ -314,6 +314,33 @@ interopCase('health_check', async () => {
   }
 });
 
+// ----------------------------------------------------------------------------------------------------------------
+// Reflection through a real reflection client: buf curl (from npm's @bufbuild/buf), v1 and v1alpha
+// ----------------------------------------------------------------------------------------------------------------
+
+const { execFileSync } = require('node:child_process');
+function bufCurl(...args) {
+  const buf = path.join(__dirname, 'node_modules', '.bin', 'buf');
+  return execFileSync(buf, ['curl', '--protocol', 'grpc', '--http2-prior-knowledge', ...args],
+    { encoding: 'utf8', timeout: 60000, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+interopCase('reflection_buf_curl', async () => {
+  const listed = bufCurl('--list-methods', `http://${SOURCE}`).trim().split('\n');
+  for (const method of ['fivetran_sdk.v2.SourceConnector/ConfigurationForm', 'fivetran_sdk.v2.SourceConnector/Update',
+    'grpc.health.v1.Health/Check', 'grpc.reflection.v1.ServerReflection/ServerReflectionInfo']) {
+    assert.ok(listed.includes(method), `${method} missing from ${listed}`);
+  }
+  const test = JSON.parse(bufCurl('-d', JSON.stringify({ name: 'connect', configuration: CONFIG }),
+    `http://${SOURCE}/fivetran_sdk.v2.SourceConnector/Test`));
+  assert.deepEqual(test, { success: true });
+  const migrate = JSON.parse(bufCurl('--reflect-protocol', 'grpc-v1alpha', '-d', '{"details":{"schema":"s","table":"t","drop":{"dropTable":true}}}',
+    `http://${DESTINATION}/fivetran_sdk.v2.DestinationConnector/Migrate`));
+  assert.deepEqual(migrate, { unsupported: true });
+  const schema = JSON.parse(bufCurl('-d', JSON.stringify({ configuration: CONFIG }), `http://${SOURCE}/fivetran_sdk.v2.SourceConnector/Schema`));
+  assert.deepEqual(schema.withoutSchema.tables.map((t) => t.name), ['table1', 'table2']);
+});
+
 after(() => {
   for (const c of clients) c.close();
   if (process.env.INTEROP_RESULT) {
