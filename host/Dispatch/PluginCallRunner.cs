@@ -19,6 +19,8 @@ public sealed class PluginCallRunner(
     PasswordFields passwordFields,
     HostLifecycle lifecycle)
 {
+    private static readonly TimeSpan DeadlineClockTolerance = TimeSpan.FromSeconds(1);
+
     public string PluginName => pluginName;
 
     public ILogger Logger => logger;
@@ -65,7 +67,10 @@ public sealed class PluginCallRunner(
     {
         if (exception is OperationCanceledException && callToken.IsCancellationRequested)
         {
-            var deadlinePassed = deadline is { } due && due <= DateTime.UtcNow;
+            // The transport's deadline timer and the Deadline timestamp are taken a moment apart (and timers run on
+            // a different clock), so the token can fire just before DateTime.UtcNow reaches Deadline. Calling a
+            // client cancellation within that tolerance "deadline" costs nothing: a client that cancelled is gone.
+            var deadlinePassed = deadline is { } due && due <= DateTime.UtcNow + DeadlineClockTolerance;
             var (status, why) = deadlinePassed
                 ? (StatusCode.DeadlineExceeded, "the call's deadline passed")
                 : lifecycle.CallsAborted.IsCancellationRequested

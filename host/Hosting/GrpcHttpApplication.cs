@@ -9,11 +9,22 @@ namespace ConnectorHost.Hosting;
 /// Kestrel's application without the generic host: each request goes to the gRPC handler of the port it arrived on
 /// (a port serves the contracts configured for it).
 /// </summary>
-public sealed class GrpcHttpApplication(IReadOnlyDictionary<int, GrpcRequestHandler> handlersByPort) : IHttpApplication<HttpContext>
+public sealed class GrpcHttpApplication(Task<IReadOnlyDictionary<int, GrpcRequestHandler>> routes) : IHttpApplication<HttpContext>
 {
+    public GrpcHttpApplication(IReadOnlyDictionary<int, GrpcRequestHandler> handlersByPort)
+        : this(Task.FromResult(handlersByPort))
+    {
+    }
+
     public HttpContext CreateContext(IFeatureCollection contextFeatures) => new DefaultHttpContext(contextFeatures);
 
-    public Task ProcessRequestAsync(HttpContext context)
+    public Task ProcessRequestAsync(HttpContext context) =>
+        routes.IsCompletedSuccessfully ? Route(routes.Result, context) : RouteWhenReadyAsync(context);
+
+    // Only requests that arrive while the plugins are still loading (Kestrel is started in parallel) take this path.
+    private async Task RouteWhenReadyAsync(HttpContext context) => await Route(await routes.ConfigureAwait(false), context).ConfigureAwait(false);
+
+    private static Task Route(IReadOnlyDictionary<int, GrpcRequestHandler> handlersByPort, HttpContext context)
     {
         if (handlersByPort.TryGetValue(context.Connection.LocalPort, out var handler))
         {

@@ -54,15 +54,25 @@ public static class HostApplication
         }
 
         using var signal = new ShutdownSignal();
+        var hostLoggerFactory = logging.HostFactory();
+        var ports = ServedPorts(configuration, commandLine.Port);
+
+        // Kestrel binds on a second core while the plugins load on this one (start-up time is a benchmark target);
+        // a request arriving before the plugins are ready waits for its route.
+        var routes = new TaskCompletionSource<IReadOnlyDictionary<int, GrpcRequestHandler>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var server = CreateServer(ports, hostLoggerFactory);
+        var listening = Task.Run(() => server.StartAsync(new GrpcHttpApplication(routes.Task), CancellationToken.None));
+
         var sides = LoadSides(configuration, commandLine.Port, logging, lifecycle, out var failures);
         if (failures > 0)
         {
+            routes.TrySetException(new InvalidOperationException("The host is not serving: a plugin failed to load."));
+            await StopQuietlyAsync(server, listening).ConfigureAwait(false);
             return ExitCodes.PluginLoadFailed;
         }
 
-        var hostLoggerFactory = logging.HostFactory();
         var handlers = new Dictionary<int, GrpcRequestHandler>();
-        var descriptors = new DescriptorIndex(ServerReflectionService.DefaultFiles);
+        var descriptors = new Lazy<DescriptorIndex>(() => new DescriptorIndex(ServerReflectionService.DefaultFiles));
         foreach (var group in (await Task.WhenAll(sides).ConfigureAwait(false)).GroupBy(side => side.Port))
         {
             var registry = new GrpcServiceRegistry();
@@ -77,25 +87,16 @@ public static class HostApplication
             handlers[group.Key] = new GrpcRequestHandler(registry, new GrpcTransportOptions(), hostLoggerFactory.CreateLogger("ConnectorHost.Transport"));
         }
 
-        var kestrelOptions = new KestrelServerOptions();
-        KestrelGrpcDefaults.ConfigureServer(kestrelOptions);
-        foreach (var port in handlers.Keys)
-        {
-            kestrelOptions.ListenAnyIP(port, KestrelGrpcDefaults.ConfigureEndpoint);
-        }
-
-        using var server = new KestrelServer(
-            Options.Create(kestrelOptions),
-            new SocketTransportFactory(Options.Create(new SocketTransportOptions()), hostLoggerFactory),
-            hostLoggerFactory);
+        routes.SetResult(handlers);
         try
         {
-            await server.StartAsync(new GrpcHttpApplication(handlers), CancellationToken.None).ConfigureAwait(false);
+            await listening.ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
         {
             logging.Root.Error("Cannot listen on port(s) {Ports}: {Reason}. Free the port or choose another with --port or in plugins.json.",
-                string.Join(", ", handlers.Keys), e.Message);
+                string.Join(", ", ports), e.Message);
+            Console.Error.WriteLine($"ConnectorHost: cannot listen on port(s) {string.Join(", ", ports)}: {e.Message}");
             return ExitCodes.StartupFailed;
         }
 
@@ -125,6 +126,42 @@ public static class HostApplication
         lifecycle.MarkStopped();
         logging.Root.Information("ConnectorHost stopped");
         return ExitCodes.Ok;
+    }
+
+    private static IReadOnlyList<int> ServedPorts(HostConfiguration configuration, int? commonPort) =>
+        new[] { configuration.Source?.Port, configuration.Destination?.Port }
+            .Where(port => port is not null)
+            .Select(port => commonPort ?? port!.Value)
+            .Distinct()
+            .Order()
+            .ToList();
+
+    private static KestrelServer CreateServer(IReadOnlyList<int> ports, Microsoft.Extensions.Logging.ILoggerFactory loggerFactory)
+    {
+        var kestrelOptions = new KestrelServerOptions();
+        KestrelGrpcDefaults.ConfigureServer(kestrelOptions);
+        foreach (var port in ports)
+        {
+            kestrelOptions.ListenAnyIP(port, KestrelGrpcDefaults.ConfigureEndpoint);
+        }
+
+        return new KestrelServer(
+            Options.Create(kestrelOptions),
+            new SocketTransportFactory(Options.Create(new SocketTransportOptions()), loggerFactory),
+            loggerFactory);
+    }
+
+    private static async Task StopQuietlyAsync(KestrelServer server, Task listening)
+    {
+        try
+        {
+            await listening.ConfigureAwait(false);
+            await server.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
+        {
+            // Not listening (port taken): nothing to stop; the plugin failure is what gets reported.
+        }
     }
 
     private static List<Task<ServedSide>> LoadSides(HostConfiguration configuration, int? commonPort, HostLogging logging, HostLifecycle lifecycle, out int failures)

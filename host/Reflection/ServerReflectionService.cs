@@ -8,8 +8,13 @@ namespace ConnectorHost.Reflection;
 /// gRPC server reflection (grpc.reflection.v1 and v1alpha, wire-identical, one handler): what grpcurl and buf curl
 /// use to list services and describe them. A bidirectional stream answered request by request.
 /// </summary>
-public sealed class ServerReflectionService(GrpcServiceRegistry registry, DescriptorIndex index)
+public sealed class ServerReflectionService(GrpcServiceRegistry registry, Lazy<DescriptorIndex> lazyIndex)
 {
+    public ServerReflectionService(GrpcServiceRegistry registry, DescriptorIndex index)
+        : this(registry, new Lazy<DescriptorIndex>(index))
+    {
+    }
+
     public const string V1ServiceName = "grpc.reflection.v1.ServerReflection";
     public const string V1AlphaServiceName = "grpc.reflection.v1alpha.ServerReflection";
     private const string MethodName = "ServerReflectionInfo";
@@ -24,7 +29,14 @@ public sealed class ServerReflectionService(GrpcServiceRegistry registry, Descri
         Grpc.Reflection.V1Alpha.ReflectionReflection.Descriptor,
     ];
 
-    public static void Register(GrpcServiceRegistry registry, DescriptorIndex index)
+    public static void Register(GrpcServiceRegistry registry, DescriptorIndex index) =>
+        Register(registry, new Lazy<DescriptorIndex>(index));
+
+    /// <summary>
+    /// Registers reflection with an index built on first use: building descriptors for every file costs tens of
+    /// milliseconds of CPU that start-up (target: first RPC within 250 ms) should not pay for a debugging service.
+    /// </summary>
+    public static void Register(GrpcServiceRegistry registry, Lazy<DescriptorIndex> index)
     {
         var service = new ServerReflectionService(registry, index);
         // v1alpha's messages have the same fields and numbers as v1's, so v1 types read and write both.
@@ -51,7 +63,7 @@ public sealed class ServerReflectionService(GrpcServiceRegistry registry, Descri
                 response.ListServicesResponse = list;
                 break;
             case ServerReflectionRequest.MessageRequestOneofCase.FileByFilename:
-                if (index.TryFindFile(request.FileByFilename, out var file))
+                if (lazyIndex.Value.TryFindFile(request.FileByFilename, out var file))
                 {
                     response.FileDescriptorResponse = Files(file);
                 }
@@ -62,7 +74,7 @@ public sealed class ServerReflectionService(GrpcServiceRegistry registry, Descri
 
                 break;
             case ServerReflectionRequest.MessageRequestOneofCase.FileContainingSymbol:
-                if (index.TryFindSymbol(request.FileContainingSymbol, out var owner))
+                if (lazyIndex.Value.TryFindSymbol(request.FileContainingSymbol, out var owner))
                 {
                     response.FileDescriptorResponse = Files(owner);
                 }
@@ -79,7 +91,7 @@ public sealed class ServerReflectionService(GrpcServiceRegistry registry, Descri
                 break;
             case ServerReflectionRequest.MessageRequestOneofCase.AllExtensionNumbersOfType:
                 var typeName = request.AllExtensionNumbersOfType;
-                if (index.IsMessageType(typeName))
+                if (lazyIndex.Value.IsMessageType(typeName))
                 {
                     response.AllExtensionNumbersResponse = new ExtensionNumberResponse { BaseTypeName = typeName };
                 }
@@ -100,7 +112,7 @@ public sealed class ServerReflectionService(GrpcServiceRegistry registry, Descri
     private FileDescriptorResponse Files(FileDescriptor file)
     {
         var files = new FileDescriptorResponse();
-        files.FileDescriptorProto.AddRange(index.WithDependencies(file));
+        files.FileDescriptorProto.AddRange(lazyIndex.Value.WithDependencies(file));
         return files;
     }
 

@@ -5,11 +5,14 @@ namespace ConnectorHost.Testing.Hosting;
 
 /// <summary>
 /// The real host executable started for a test: a temp plugins.json, stdout captured as parsed log lines, ready
-/// when every configured side has logged its "Serving" line. Dispose stops it (SIGTERM, then kill) and cleans up.
+/// when it has logged its "ConnectorHost ready" line. Dispose stops it (SIGTERM, then kill) and cleans up.
 /// </summary>
 public sealed class HostProcess : IAsyncDisposable
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>The start of the INFO line the host logs once every configured side accepts calls.</summary>
+    public const string ReadyMessage = "ConnectorHost ready";
 
     private readonly Process _process;
     private readonly string _directory;
@@ -65,8 +68,8 @@ public sealed class HostProcess : IAsyncDisposable
         var host = Launch(config, extraArgs);
         try
         {
-            await host.WaitForLogAsync(_ => host.Logs.Count(l => l.Message?.StartsWith("Serving ", StringComparison.Ordinal) == true) >= config.ServedSides,
-                DefaultTimeout, "the host to log a Serving line per side").ConfigureAwait(false);
+            await host.WaitForLogAsync(l => l.Message?.StartsWith(ReadyMessage, StringComparison.Ordinal) == true,
+                DefaultTimeout, $"the host's \"{ReadyMessage}\" line").ConfigureAwait(false);
             return host;
         }
         catch

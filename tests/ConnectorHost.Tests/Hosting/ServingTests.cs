@@ -49,3 +49,20 @@ public sealed class ServingTests
         Assert.Contains(host.Logs, l => l.Level == "SEVERE" && l.Message!.StartsWith("Cannot load source plugin 'NoSuchPlugin'", StringComparison.Ordinal));
     }
 }
+
+public sealed class PortInUseTests
+{
+    [Fact]
+    public async Task Port_already_taken_exits_1_naming_the_port()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.IPv6Any, 0);
+        taken.Server.DualMode = true;
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+
+        var (exitCode, logs) = await HostProcess.RunToExitAsync(new HostConfig { SourcePlugin = "ProbeSource", SourcePort = port });
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains(logs, l => l.Level == "SEVERE" && l.Message!.StartsWith($"Cannot listen on port(s) {port}:", StringComparison.Ordinal));
+    }
+}
