@@ -1,15 +1,7 @@
 using System.Diagnostics;
-using System.Net;
 using ConnectorHost.Testing.Grpc;
 using ConnectorHost.Transport;
 using FivetranSdk.V2;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ConnectorHost.Benchmarks.Transport;
 
@@ -28,19 +20,8 @@ public sealed class UnaryScenario : IScenario
         registry.AddUnary<ConfigurationFormRequest, ConfigurationFormResponse>("bench.Service", "Form",
             ConfigurationFormRequest.Parser, (_, _) => Task.FromResult(form));
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            KestrelGrpcDefaults.ConfigureServer(kestrel);
-            kestrel.Listen(IPAddress.Loopback, 0, KestrelGrpcDefaults.ConfigureEndpoint);
-        });
-        await using var app = builder.Build();
-        app.Run(new GrpcRequestHandler(registry, new GrpcTransportOptions(), NullLogger.Instance).HandleAsync);
-        await app.StartAsync();
-        var port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single()).Port;
-
-        using var client = new GrpcTestClient(port);
+        await using var server = await InProcessGrpcServer.StartAsync(registry);
+        var client = server.Client;
         var request = new ConfigurationFormRequest();
         for (var i = 0; i < 2_000; i++)
         {
@@ -55,7 +36,6 @@ public sealed class UnaryScenario : IScenario
 
         stopwatch.Stop();
         Console.WriteLine($"transport-unary: {calls} calls in {stopwatch.Elapsed.TotalSeconds:F2} s = {calls / stopwatch.Elapsed.TotalSeconds:N0} calls/s");
-        await app.StopAsync();
         return 0;
     }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using ConnectorHost.Testing.Grpc;
 using ConnectorHost.Transport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -9,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace ConnectorHost.Tests.Transport;
+namespace ConnectorHost.Testing.Grpc;
 
 /// <summary>Kestrel on a free loopback port serving one registry through the transport, and a client for it.</summary>
 public sealed class InProcessGrpcServer : IAsyncDisposable
