@@ -95,6 +95,8 @@ public sealed class GrpcTestClient : IDisposable
         using var message = new HttpRequestMessage(method ?? HttpMethod.Post, path)
         {
             Content = new ReadOnlyMemoryContent(body),
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
         };
         if (contentType is not null)
         {
@@ -117,7 +119,13 @@ public sealed class GrpcTestClient : IDisposable
         string path, HttpContent content, MessageParser<TResponse> parser, GrpcCallOptions? options)
         where TResponse : IMessage<TResponse>
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+        // DefaultRequestVersion only applies to requests HttpClient creates itself: say HTTP/2 on every message.
+        var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = content,
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
         content.Headers.ContentType = GrpcContentType;
         var headers = request.Headers;
         headers.TryAddWithoutValidation("TE", "trailers");
