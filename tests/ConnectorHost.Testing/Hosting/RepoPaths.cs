@@ -14,7 +14,10 @@ public static class RepoPaths
     {
         get
         {
-            var path = Path.Combine(Root, "host", "bin", BuildConfiguration, "net10.0", "ConnectorHost.dll");
+            // CONNECTORHOST_HOST_DLL points benchmarks at another build of the host, e.g. the ReadyToRun one run.sh publishes.
+            var path = Environment.GetEnvironmentVariable("CONNECTORHOST_HOST_DLL") is { Length: > 0 } overridden
+                ? overridden
+                : Path.Combine(Root, "host", "bin", BuildConfiguration, "net10.0", "ConnectorHost.dll");
             return File.Exists(path) ? path : throw new FileNotFoundException($"The host is not built: {path}. Run dotnet build first.");
         }
     }
