@@ -7,13 +7,13 @@ using static SqliteDestination.Tests.Support.DestinationHarness;
 namespace SqliteDestination.Tests;
 
 /// <summary>The worked examples of how-to-handle-history-mode-batch-files.md, row for row.</summary>
-public sealed class HistoryModeTests : IDisposable
+public abstract class HistoryModeScenarios(DestinationHarness harness) : IDisposable
 {
     private const string Max = "9999-12-31T23:59:59.999Z";
     private static readonly DateTimeOffset TMax = new(9999, 12, 31, 23, 59, 59, 999, TimeSpan.Zero);
     private static readonly string[] Header = ["id", "col1", "col2", "_fivetran_start", "_fivetran_end", "_fivetran_active", "_fivetran_synced"];
     private const string Columns = "id, col1, col2, _fivetran_start, _fivetran_end, _fivetran_active, _fivetran_synced";
-    private readonly DestinationHarness _h = new();
+    private readonly DestinationHarness _h = harness;
 
     public void Dispose() => _h.Dispose();
 
@@ -120,4 +120,15 @@ public sealed class HistoryModeTests : IDisposable
         Assert.Equal(new object?[] { "a", S(50), 0L }, rows[0]);
         Assert.Equal(new object?[] { "b", Max, 1L }, rows[1]);
     }
+}
+
+/// <summary>The scenarios with the plugin in-process.</summary>
+public sealed class HistoryModeTests() : HistoryModeScenarios(new DestinationHarness())
+{
+}
+
+/// <summary>The same scenarios end to end: the real host loads the plugin, every call goes over gRPC.</summary>
+public sealed class HistoryModeThroughHostTests(SqliteHostFixture host)
+    : HistoryModeScenarios(new DestinationHarness(host.Connector)), IClassFixture<SqliteHostFixture>
+{
 }

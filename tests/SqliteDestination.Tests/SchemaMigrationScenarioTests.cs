@@ -6,12 +6,12 @@ using static SqliteDestination.Tests.Support.DestinationHarness;
 namespace SqliteDestination.Tests;
 
 /// <summary>The tester's schema_migrations_input_{ddl,dml,sync_modes}.json scenarios, final rows asserted cell by cell.</summary>
-public sealed class SchemaMigrationScenarioTests : IDisposable
+public abstract class SchemaMigrationScenarios(DestinationHarness harness) : IDisposable
 {
     private const string Max = "9999-12-31T23:59:59.999Z";
     private static readonly DateTimeOffset Synced = new(2024, 5, 1, 12, 0, 0, 0, TimeSpan.Zero);
     private const string SyncedText = "2024-05-01T12:00:00.000Z";
-    private readonly DestinationHarness _h = new();
+    private readonly DestinationHarness _h = harness;
 
     public void Dispose() => _h.Dispose();
 
@@ -229,4 +229,15 @@ public sealed class SchemaMigrationScenarioTests : IDisposable
         Assert.Equal(new object?[] { 1L, 1.5, "a2", 0L }, soft[0]);
         Assert.Equal(new object?[] { 2L, 2.0, "b", 1L }, soft[1]);
     }
+}
+
+/// <summary>The scenarios with the plugin in-process.</summary>
+public sealed class SchemaMigrationScenarioTests() : SchemaMigrationScenarios(new DestinationHarness())
+{
+}
+
+/// <summary>The same scenarios end to end: the real host loads the plugin, every call goes over gRPC.</summary>
+public sealed class SchemaMigrationScenarioThroughHostTests(SqliteHostFixture host)
+    : SchemaMigrationScenarios(new DestinationHarness(host.Connector)), IClassFixture<SqliteHostFixture>
+{
 }

@@ -11,14 +11,14 @@ namespace SqliteDestination.Tests;
 /// The tester's input.json, as the destination tester would send it (system columns added, history-mode table
 /// written through WriteHistoryBatch), with the final rows reasoned out operation by operation.
 /// </summary>
-public sealed class TesterInputScenarioTests : IDisposable
+public abstract class TesterInputScenarios(DestinationHarness harness) : IDisposable
 {
     private const string Max = "9999-12-31T23:59:59.999Z";
     private static readonly DateTimeOffset TMax = new(9999, 12, 31, 23, 59, 59, 999, TimeSpan.Zero);
     private static readonly DateTimeOffset Sync1 = new(2024, 6, 1, 8, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Sync2 = Sync1.AddMinutes(5);
     private static readonly byte[] Binary = Encoding.UTF8.GetBytes("[B@7d4991ad");
-    private readonly DestinationHarness _h = new();
+    private readonly DestinationHarness _h = harness;
 
     public void Dispose() => _h.Dispose();
 
@@ -136,4 +136,15 @@ public sealed class TesterInputScenarioTests : IDisposable
         Assert.Equal(["pk1", "pk2", "new_pk"], describedComposite.Columns.Where(c => c.PrimaryKey).Select(c => c.Name));
         Assert.Equal("old_pk", describedComposite.Columns.Last().Name);
     }
+}
+
+/// <summary>The scenarios with the plugin in-process.</summary>
+public sealed class TesterInputScenarioTests() : TesterInputScenarios(new DestinationHarness())
+{
+}
+
+/// <summary>The same scenarios end to end: the real host loads the plugin, every call goes over gRPC.</summary>
+public sealed class TesterInputScenarioThroughHostTests(SqliteHostFixture host)
+    : TesterInputScenarios(new DestinationHarness(host.Connector)), IClassFixture<SqliteHostFixture>
+{
 }

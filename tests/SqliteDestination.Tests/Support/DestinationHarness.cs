@@ -1,3 +1,4 @@
+using ConnectorHost.Abstractions.Destination;
 using ConnectorHost.Abstractions.Plugins;
 using ConnectorHost.Testing.BatchFiles;
 using FivetranSdk.V2;
@@ -10,26 +11,38 @@ using Xunit;
 
 namespace SqliteDestination.Tests.Support;
 
-/// <summary>The plugin in-process on a fresh database file, with helpers that write real (zstd + AES) batch files.</summary>
+/// <summary>
+/// The plugin on a fresh database file — in-process, or through a running host when given a connector that calls
+/// it over gRPC — with helpers that write real (zstd + AES) batch files.
+/// </summary>
 public sealed class DestinationHarness : IDisposable
 {
     public const string Schema = "tester";
     private int _fileCounter;
 
-    public DestinationHarness()
+    public DestinationHarness(IDestinationConnector? throughHost = null)
     {
         Directory = Path.Combine(Path.GetTempPath(), "sqlite-dest-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(Directory);
         DatabasePath = Path.Combine(Directory, "data", "destination.db");
-        Connector = new SqliteDestinationConnector(new PluginContext("SqliteDestination", Directory, Path.Combine(Directory, "data"), NullLoggerFactory.Instance));
         Configuration = new Dictionary<string, string>();
+        if (throughHost is null)
+        {
+            Connector = new SqliteDestinationConnector(new PluginContext("SqliteDestination", Directory, Path.Combine(Directory, "data"), NullLoggerFactory.Instance));
+        }
+        else
+        {
+            // The host's plugin has its own data folder; point every request at this harness's file instead.
+            Connector = throughHost;
+            Configuration["database_path"] = DatabasePath;
+        }
     }
 
     public string Directory { get; }
 
     public string DatabasePath { get; }
 
-    public SqliteDestinationConnector Connector { get; }
+    public IDestinationConnector Connector { get; }
 
     public Dictionary<string, string> Configuration { get; }
 
