@@ -20,7 +20,7 @@ public sealed class ExampleSourceConnector : ISourceConnector
 
     public Task<ConfigurationFormResponse> ConfigurationFormAsync(CancellationToken cancellationToken)
     {
-        _logger.LogInformation("Fetching configuration form");
+        _logger.LogDebug("Fetching configuration form");
         return Task.FromResult(ExampleSourceForm.Build());
     }
 
