@@ -11,11 +11,10 @@ dotnet test ConnectorHost.sln -c Debug --no-build --nologo --logger "console;ver
 status=${PIPESTATUS[0]}
 set -e
 # One closing line over every test project: "N passed, N failed, N skipped".
-awk '/^ *(Passed|Failed)! +- /{
-       for (i = 1; i <= NF; i++) {
-         if ($i == "Failed:") failed += $(i + 1); if ($i == "Passed:") passed += $(i + 1); if ($i == "Skipped:") skipped += $(i + 1)
-       }
-     }
-     END { printf "%d passed, %d failed, %d skipped\n", passed, failed, skipped }' "$log" | tr -d ','
+awk '/^Total tests: [0-9]+$/ { runs++ }
+     /^ +Passed: +[0-9]+$/ { passed += $2 }
+     /^ +Failed: +[0-9]+$/ { failed += $2 }
+     /^ +Skipped: +[0-9]+$/ { skipped += $2 }
+     END { printf "%d passed, %d failed, %d skipped (%d test projects)\n", passed, failed, skipped, runs }' "$log"
 rm -f "$log"
 exit "$status"
