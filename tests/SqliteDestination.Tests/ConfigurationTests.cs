@@ -73,6 +73,36 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_new_file_gets_WAL_and_16_KiB_pages_while_an_existing_file_keeps_its_page_size()
+    {
+        Assert.True((await TestAsync("connect")).Success);
+        Assert.Equal((16384L, "wal"), Pragmas(_h.DatabasePath));
+
+        var existing = Path.Combine(_h.Directory, "existing.db");
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={existing};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA page_size = 4096; CREATE TABLE kept (x INTEGER);";
+            command.ExecuteNonQuery();
+        }
+
+        Assert.True((await TestAsync("connect", ("database_path", existing))).Success);
+        Assert.Equal((4096L, "wal"), Pragmas(existing));
+    }
+
+    private static (long PageSize, string JournalMode) Pragmas(string path)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA page_size";
+        var pageSize = (long)command.ExecuteScalar()!;
+        command.CommandText = "PRAGMA journal_mode";
+        return (pageSize, (string)command.ExecuteScalar()!);
+    }
+
+    [Fact]
     public async Task Bad_settings_and_unknown_tests_are_failures_not_exceptions()
     {
         Assert.Contains("busy_timeout_ms", (await TestAsync("connect", ("busy_timeout_ms", "soon"))).Failure);

@@ -14,6 +14,14 @@ namespace SqliteDestination.Storage;
 /// </summary>
 internal sealed class SqliteDatabase
 {
+    /// <summary>
+    /// Page size of files this plugin creates (an existing file keeps its own). Updates and deletes spread over a large
+    /// table dirty most of its pages, and each dirty page costs a WAL frame and syscalls at commit; 16 KiB pages made
+    /// the 100k-row update and delete benchmarks about 1.3x and 1.5x faster than SQLite's 4 KiB default, while
+    /// keeping the write amplification of small batches modest (64 KiB was no faster; see bench/README.md).
+    /// </summary>
+    public const int NewFilePageSize = 16384;
+
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly object _initLock = new();
     private bool _initialised;
@@ -46,6 +54,7 @@ internal sealed class SqliteDatabase
         {
             connection.Open();
             connection.Execute($"""
+                PRAGMA page_size = {NewFilePageSize};
                 PRAGMA busy_timeout = {settings.BusyTimeoutMilliseconds};
                 PRAGMA journal_mode = WAL;
                 PRAGMA synchronous = {settings.Synchronous};
