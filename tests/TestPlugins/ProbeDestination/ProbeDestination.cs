@@ -2,6 +2,7 @@ using ConnectorHost.Abstractions.Destination;
 using ConnectorHost.Abstractions.Plugins;
 using FivetranSdk.V2;
 using Microsoft.Extensions.Logging;
+using ProbeShared;
 
 namespace ProbeDestination;
 

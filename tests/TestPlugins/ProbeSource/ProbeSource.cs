@@ -3,6 +3,7 @@ using ConnectorHost.Abstractions.Plugins;
 using ConnectorHost.Abstractions.Source;
 using FivetranSdk.V2;
 using Microsoft.Extensions.Logging;
+using ProbeShared;
 
 namespace ProbeSource;
 
@@ -76,40 +77,5 @@ public sealed class ProbeSource(PluginContext context) : ISourceConnector
         }
 
         ProbeForm.ThrowIfAsked(configuration);
-    }
-}
-
-/// <summary>Form and behaviours shared by the probe's RPCs.</summary>
-internal static class ProbeForm
-{
-    public static ConfigurationFormResponse Create()
-    {
-        var form = new ConfigurationFormResponse { SchemaSelectionSupported = false, TableSelectionSupported = true };
-        form.Fields.Add(new FormField { Name = "host", Label = "Host", TextField = TextField.PlainText });
-        form.Fields.Add(new FormField { Name = "password", Label = "Password", TextField = TextField.Password });
-        var conditional = new ConditionalFields { Condition = new VisibilityCondition { ConditionField = "useToken", BoolValue = true } };
-        conditional.Fields.Add(new FormField { Name = "apiToken", Label = "API token", TextField = TextField.Password });
-        form.Fields.Add(new FormField { Name = "useToken", Label = "Use a token", ToggleField = new ToggleField() });
-        form.Fields.Add(new FormField { Name = "tokenFields", Label = "Token", ConditionalFields = conditional });
-        form.Tests.Add(new ConfigurationTest { Name = "connect", Label = "Connecting" });
-        return form;
-    }
-
-    public static string? Behaviour(IDictionary<string, string> configuration) =>
-        configuration.TryGetValue("behaviour", out var value) ? value : null;
-
-    public static string? Sized(IDictionary<string, string> configuration) =>
-        configuration.TryGetValue("responseBytes", out var value) && int.TryParse(value, out var size) ? new string('x', size) : null;
-
-    public static void ThrowIfAsked(IDictionary<string, string> configuration)
-    {
-        configuration.TryGetValue("message", out var message);
-        switch (Behaviour(configuration))
-        {
-            case "connector-error":
-                throw new ConnectorException(Enum.Parse<ConnectorErrorKind>(configuration["kind"]), message ?? "probe failure");
-            case "plain-error":
-                throw new InvalidOperationException(message ?? "probe exploded");
-        }
     }
 }

@@ -1,9 +1,9 @@
 using ConnectorHost.Abstractions;
 using FivetranSdk.V2;
 
-namespace ProbeDestination;
+namespace ProbeShared;
 
-/// <summary>Form and behaviours shared by the probe's RPCs.</summary>
+/// <summary>Form and behaviours shared by the probe plugins' RPCs (compiled into each probe plugin: plugins share no assembly but the abstractions).</summary>
 internal static class ProbeForm
 {
     public static ConfigurationFormResponse Create()
