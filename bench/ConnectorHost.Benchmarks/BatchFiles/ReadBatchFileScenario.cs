@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using ConnectorHost.Abstractions.BatchFiles;
 using ConnectorHost.Abstractions.BatchFiles.Crypto;
@@ -18,8 +19,10 @@ public sealed class ReadBatchFileScenario : IScenario
 
     public Task<int> RunAsync(string[] args)
     {
-        var rows = args.Length > 0 ? int.Parse(args[0]) : 1_000_000;
-        var iterations = args.Length > 1 ? int.Parse(args[1]) : 5;
+        // [rows] [iterations] [--breakdown]
+        var numbers = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+        var rows = numbers.Length > 0 ? int.Parse(numbers[0], CultureInfo.InvariantCulture) : 1_000_000;
+        var iterations = numbers.Length > 1 ? int.Parse(numbers[1], CultureInfo.InvariantCulture) : 5;
         var (path, key) = BenchBatchFile.GetOrCreate(rows);
         var fileParams = BenchBatchFile.Params();
         var table = BenchBatchFile.Table();
