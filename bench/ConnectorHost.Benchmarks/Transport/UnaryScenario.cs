@@ -21,7 +21,7 @@ public sealed class UnaryScenario : IScenario
             ConfigurationFormRequest.Parser, (_, _) => Task.FromResult(form));
 
         await using var server = await InProcessGrpcServer.StartAsync(registry);
-        var client = server.Client;
+        await using var client = await H2cUnaryClient.ConnectAsync(server.Port);
         var request = new ConfigurationFormRequest();
         for (var i = 0; i < 2_000; i++)
         {

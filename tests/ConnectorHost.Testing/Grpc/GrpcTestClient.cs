@@ -60,6 +60,47 @@ public sealed class GrpcTestClient : IDisposable
         };
     }
 
+    /// <summary>
+    /// A unary call for load generation: the same request on the wire, the response buffered whole, the status read
+    /// from the trailers (or the headers of a trailers-only answer), the single frame checked and parsed; none of the
+    /// header/trailer dictionaries <see cref="UnaryAsync{TRequest, TResponse}"/> keeps. A non-OK status or a
+    /// malformed answer throws <see cref="GrpcCallException"/>.
+    /// </summary>
+    public async Task<TResponse> UnaryResponseAsync<TRequest, TResponse>(string path, TRequest request,
+        MessageParser<TResponse> parser, CancellationToken cancellationToken = default)
+        where TRequest : IMessage<TRequest>
+        where TResponse : class, IMessage<TResponse>
+    {
+        var body = new byte[request.CalculateSize() + 5];
+        BinaryPrimitives.WriteUInt32BigEndian(body.AsSpan(1), (uint)(body.Length - 5));
+        request.WriteTo(body.AsSpan(5));
+        using var message = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = GrpcContent(body),
+        };
+        message.Headers.TryAddWithoutValidation("te", "trailers");
+        using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        var status = Single(response.TrailingHeaders, "grpc-status") ?? Single(response.Headers, "grpc-status");
+        if (response.StatusCode != HttpStatusCode.OK || status != "0")
+        {
+            var detail = Single(response.TrailingHeaders, "grpc-message") ?? Single(response.Headers, "grpc-message");
+            throw new GrpcCallException($"{path} failed: HTTP {(int)response.StatusCode}, grpc-status {status ?? "(none)"}, grpc-message {detail ?? "(none)"}");
+        }
+
+        if (bytes.Length < 5 || bytes[0] != 0 || BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(1)) != bytes.Length - 5)
+        {
+            throw new GrpcCallException($"{path} answered OK but its body is not exactly one uncompressed message ({bytes.Length} bytes).");
+        }
+
+        return parser.ParseFrom(bytes.AsSpan(5));
+    }
+
+    private static string? Single(HttpHeaders headers, string name) =>
+        headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+
     public async Task<GrpcCallResult<IReadOnlyList<TResponse>>> ServerStreamingAsync<TRequest, TResponse>(string path,
         TRequest request, MessageParser<TResponse> parser, GrpcCallOptions? options = null)
         where TRequest : IMessage<TRequest>
@@ -300,3 +341,6 @@ public sealed record RawGrpcResponse(int HttpStatus, byte[] Body, IReadOnlyDicti
         ? Uri.UnescapeDataString(m)
         : null;
 }
+
+/// <summary>A call that did not end with status OK and exactly one well-formed response.</summary>
+public sealed class GrpcCallException(string message) : Exception(message);

@@ -90,6 +90,58 @@ public sealed class TransportTests
     }
 
     [Fact]
+    public async Task The_benchmarks_lean_unary_call_returns_the_response_and_throws_on_any_other_status()
+    {
+        await using var server = await StartAsync();
+        var client = server.Client;
+
+        Assert.Equal("hello", (await client.UnaryResponseAsync($"/{Service}/Echo", new TestRequest { Name = "hello" }, TestResponse.Parser)).Failure);
+        Assert.Equal(new Warning(), await client.UnaryResponseAsync($"/{Service}/Empty", new TestRequest(), Warning.Parser));
+
+        var failed = await Assert.ThrowsAsync<GrpcCallException>(() => client.UnaryResponseAsync($"/{Service}/Fail",
+            new TestRequest { Name = "not today", Configuration = { ["code"] = "9" } }, TestResponse.Parser));
+        Assert.Contains("grpc-status 9", failed.Message);
+        Assert.Contains("not today", failed.Message);
+
+        var unknown = await Assert.ThrowsAsync<GrpcCallException>(() => client.UnaryResponseAsync($"/{Service}/Nope", new TestRequest(), TestResponse.Parser));
+        Assert.Contains("grpc-status 12", unknown.Message); // trailers-only UNIMPLEMENTED
+    }
+
+    [Fact]
+    public async Task The_socket_level_load_client_speaks_HTTP2_to_Kestrel_calls_after_calls_with_flow_control_both_ways()
+    {
+        await using var server = await StartAsync();
+        await using var client = await H2cUnaryClient.ConnectAsync(server.Port);
+        using var stalled = new CancellationTokenSource(SignalTimeout); // a flow-control bug fails instead of hanging
+
+        Assert.Equal("hello", (await client.UnaryAsync($"/{Service}/Echo", new TestRequest { Name = "hello" }, TestResponse.Parser, stalled.Token)).Failure);
+        Assert.Equal(new Warning(), await client.UnaryAsync($"/{Service}/Empty", new TestRequest(), Warning.Parser, stalled.Token));
+
+        // 200 requests of 1,000 bytes overrun the 65,535-byte initial connection window: the server must reopen it.
+        var name = new string('n', 1000);
+        for (var i = 0; i < 200; i++)
+        {
+            Assert.Equal(name, (await client.UnaryAsync($"/{Service}/Echo", new TestRequest { Name = name }, TestResponse.Parser, stalled.Token)).Failure);
+        }
+
+        // 200 responses of 100 KB exceed the client's 16 MiB connection receive window, so the client must reopen it.
+        for (var i = 0; i < 200; i++)
+        {
+            Assert.Equal(100_000, (await client.UnaryAsync($"/{Service}/Big", new TestRequest { Name = "100000" }, TestResponse.Parser, stalled.Token)).Failure.Length);
+        }
+
+        var failed = await Assert.ThrowsAsync<GrpcCallException>(() => client.UnaryAsync($"/{Service}/Fail",
+            new TestRequest { Name = "not today", Configuration = { ["code"] = "9" } }, TestResponse.Parser, stalled.Token));
+        Assert.Contains("grpc-status 9", failed.Message);
+        Assert.Contains("not today", failed.Message);
+        var unknown = await Assert.ThrowsAsync<GrpcCallException>(() => client.UnaryAsync($"/{Service}/Nope", new TestRequest(), TestResponse.Parser, stalled.Token));
+        Assert.Contains("grpc-status 12", unknown.Message);
+
+        // The connection is still usable after failed calls.
+        Assert.Equal("again", (await client.UnaryAsync($"/{Service}/Echo", new TestRequest { Name = "again" }, TestResponse.Parser, stalled.Token)).Failure);
+    }
+
+    [Fact]
     public async Task Zero_length_request_and_response_messages_are_valid()
     {
         await using var server = await StartAsync();
