@@ -20,9 +20,8 @@ public sealed class ReadBatchFileScenario : IScenario
     public Task<int> RunAsync(string[] args)
     {
         // [rows] [iterations] [--breakdown]
-        var numbers = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
-        var rows = numbers.Length > 0 ? int.Parse(numbers[0], CultureInfo.InvariantCulture) : 1_000_000;
-        var iterations = numbers.Length > 1 ? int.Parse(numbers[1], CultureInfo.InvariantCulture) : 5;
+        var rows = ScenarioArguments.Number(args, 0, 1_000_000);
+        var iterations = ScenarioArguments.Number(args, 1, 5);
         var (path, key) = BenchBatchFile.GetOrCreate(rows);
         var fileParams = BenchBatchFile.Params();
         var table = BenchBatchFile.Table();
@@ -74,7 +73,7 @@ public sealed class ReadBatchFileScenario : IScenario
                 + $" thread CPU: median {cpu:F3} s = {rows / cpu / 1e6:F2} M rows/s");
         }
 
-        if (args.Contains("--breakdown"))
+        if (ScenarioArguments.Flag(args, "--breakdown"))
         {
             Breakdown(path, key, fileParams, table, rows);
         }

@@ -20,7 +20,7 @@ public sealed class HostStartupScenario : IScenario
 
     public async Task<int> RunAsync(string[] args)
     {
-        var runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;
+        var runs = ScenarioArguments.Number(args, 0, 10);
         var startTimes = new List<double>();
         var rssValues = new List<double>();
         Console.WriteLine($"host {RepoPaths.HostDll} ({RepoPaths.BuildConfiguration})");

@@ -22,16 +22,15 @@ public sealed class HostUnaryScenario : IScenario
 
     public async Task<int> RunAsync(string[] args)
     {
-        var numbers = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
-        var calls = numbers.Length > 0 ? int.Parse(numbers[0], CultureInfo.InvariantCulture) : 50_000;
-        var useHttpClient = args.Contains("--httpclient");
+        var calls = ScenarioArguments.Number(args, 0, 50_000);
+        var useHttpClient = ScenarioArguments.Flag(args, "--httpclient");
         await using var host = await HostProcess.StartAsync(new HostConfig { PluginsDirectory = RepoPaths.PluginsDirectory, SourcePlugin = "ExampleSource" });
         var request = new ConfigurationFormRequest();
-        using var httpClient = new GrpcTestClient(host.SourcePort);
-        await using var socketClient = await H2cUnaryClient.ConnectAsync(host.SourcePort);
-        Func<Task<ConfigurationFormResponse>> call = useHttpClient
+        using var httpClient = useHttpClient ? new GrpcTestClient(host.SourcePort) : null;
+        await using var socketClient = useHttpClient ? null : await H2cUnaryClient.ConnectAsync(host.SourcePort);
+        Func<Task<ConfigurationFormResponse>> call = httpClient is not null
             ? () => httpClient.UnaryResponseAsync(ConfigurationForm, request, ConfigurationFormResponse.Parser)
-            : () => socketClient.UnaryAsync(ConfigurationForm, request, ConfigurationFormResponse.Parser);
+            : () => socketClient!.UnaryAsync(ConfigurationForm, request, ConfigurationFormResponse.Parser);
         if ((await call()).Fields.Count == 0)
         {
             Console.Error.WriteLine("ConfigurationForm returned no fields");

@@ -24,8 +24,8 @@ public sealed class UpdateStreamScenario : IScenario
 
     public async Task<int> RunAsync(string[] args)
     {
-        int records = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
-        int runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
+        int records = ScenarioArguments.Number(args, 0, 1_000_000);
+        int runs = ScenarioArguments.Number(args, 1, 3);
 
         await using var host = await HostProcess.StartAsync(new HostConfig { PluginsDirectory = RepoPaths.PluginsDirectory, SourcePlugin = "ExampleSource" });
         using var client = new GrpcTestClient(host.SourcePort);

@@ -27,8 +27,7 @@ public sealed class SqliteWriteScenario : IScenario
     public async Task<int> RunAsync(string[] args)
     {
         // --rows N: another table size, e.g. to show the replace's peak RSS does not grow with the file.
-        var rowsAt = Array.IndexOf(args, "--rows");
-        var tableRows = rowsAt >= 0 && rowsAt + 1 < args.Length ? int.Parse(args[rowsAt + 1], System.Globalization.CultureInfo.InvariantCulture) : DefaultTableRows;
+        var tableRows = ScenarioArguments.Option(args, "--rows", DefaultTableRows);
         var folder = Path.Combine(Path.GetTempPath(), "connectorhost-bench", "sqlite-" + Environment.ProcessId);
         Directory.CreateDirectory(folder);
         try
@@ -40,10 +39,9 @@ public sealed class SqliteWriteScenario : IScenario
             var history = SqliteBenchFiles.HistoryReplace(folder, tableRows);
 
             // --host: through the running host over gRPC (peak RSS is then the host process's); default: in-process.
-            await using var target = args.Contains("--host") ? await HostTarget.StartAsync() : null;
-            IDestinationConnector destination = target is not null
-                ? target
-                : new SqliteDestinationConnector(new PluginContext("SqliteDestination", folder, folder, NullLoggerFactory.Instance));
+            await using var target = ScenarioArguments.Flag(args, "--host") ? await HostTarget.StartAsync() : null;
+            var destination = target?.Connector
+                ?? new SqliteDestinationConnector(new PluginContext("SqliteDestination", folder, folder, NullLoggerFactory.Instance));
             var processId = target?.ProcessId ?? Environment.ProcessId;
             Console.WriteLine(target is null ? "In-process plugin" : $"Through the host (pid {processId}) over gRPC");
             var configuration = new Dictionary<string, string> { ["database_path"] = Path.Combine(folder, "bench.db") };

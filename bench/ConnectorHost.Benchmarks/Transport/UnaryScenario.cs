@@ -14,7 +14,7 @@ public sealed class UnaryScenario : IScenario
 
     public async Task<int> RunAsync(string[] args)
     {
-        var calls = args.Length > 0 ? int.Parse(args[0]) : 50_000;
+        var calls = ScenarioArguments.Number(args, 0, 50_000);
         var registry = new GrpcServiceRegistry();
         var form = new ConfigurationFormResponse { SchemaSelectionSupported = true, TableSelectionSupported = true };
         registry.AddUnary<ConfigurationFormRequest, ConfigurationFormResponse>("bench.Service", "Form",

@@ -90,13 +90,15 @@ public sealed class GrpcTestClient : IDisposable
             throw new GrpcCallException($"{path} failed: HTTP {(int)response.StatusCode}, grpc-status {status ?? "(none)"}, grpc-message {detail ?? "(none)"}");
         }
 
-        if (bytes.Length < 5 || bytes[0] != 0 || BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(1)) != bytes.Length - 5)
-        {
-            throw new GrpcCallException($"{path} answered OK but its body is not exactly one uncompressed message ({bytes.Length} bytes).");
-        }
-
-        return parser.ParseFrom(bytes.AsSpan(5));
+        return ParseSingleMessage(path, bytes, parser);
     }
+
+    /// <summary>The one uncompressed length-prefixed message a successful unary body must be, parsed.</summary>
+    internal static TResponse ParseSingleMessage<TResponse>(string path, ReadOnlySpan<byte> body, MessageParser<TResponse> parser)
+        where TResponse : class, IMessage<TResponse> =>
+        body.Length >= 5 && body[0] == 0 && BinaryPrimitives.ReadUInt32BigEndian(body[1..]) == body.Length - 5
+            ? parser.ParseFrom(body[5..])
+            : throw new GrpcCallException($"{path} answered OK but its body is not exactly one uncompressed message ({body.Length} bytes).");
 
     private static string? Single(HttpHeaders headers, string name) =>
         headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;

@@ -39,6 +39,8 @@ public sealed class H2cUnaryClient : IAsyncDisposable
     private long _serverInitialStreamWindow = 65_535;
     private int _serverMaxFrameSize = 16_384;
     private long _unacknowledgedConnectionBytes;
+    private string? _lastPath;
+    private byte[] _lastPathBytes = [];
 
     private H2cUnaryClient(Socket socket, string authority)
     {
@@ -99,7 +101,13 @@ public sealed class H2cUnaryClient : IAsyncDisposable
             HandleConnectionFrame(type, id, payload);
         }
 
-        var pathBytes = Encoding.ASCII.GetBytes(path);
+        if (!ReferenceEquals(path, _lastPath))
+        {
+            _lastPath = path;
+            _lastPathBytes = Encoding.ASCII.GetBytes(path);
+        }
+
+        var pathBytes = _lastPathBytes;
         EnsureOutput(FrameHeaderLength * 2 + 64 + pathBytes.Length + _authority.Length + 5 + messageLength);
 
         // HEADERS: :method POST, :scheme http (static entries 3 and 6), :path, :authority, content-type, te — literals
@@ -202,13 +210,7 @@ public sealed class H2cUnaryClient : IAsyncDisposable
             throw new GrpcCallException($"{path} failed: HTTP {status ?? "(none)"}, grpc-status {grpcStatus ?? "(none)"}, grpc-message {grpcMessage ?? "(none)"}");
         }
 
-        var bytes = _responseBody.GetBuffer().AsSpan(0, (int)_responseBody.Length);
-        if (bytes.Length < 5 || bytes[0] != 0 || BinaryPrimitives.ReadUInt32BigEndian(bytes[1..]) != bytes.Length - 5)
-        {
-            throw new GrpcCallException($"{path} answered OK but its body is not exactly one uncompressed message ({bytes.Length} bytes).");
-        }
-
-        return parser.ParseFrom(bytes[5..]);
+        return GrpcTestClient.ParseSingleMessage(path, _responseBody.GetBuffer().AsSpan(0, (int)_responseBody.Length), parser);
     }
 
     /// <summary>Settings, pings, the connection's window updates and the end of the connection.</summary>
