@@ -1,6 +1,9 @@
+using System.CommandLine;
+using ConnectorHost.Configuration;
 using ConnectorHost.Hosting;
 
 var stdout = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false));
-var exitCode = await HostApplication.RunAsync(args, stdout, new HostLifecycle());
+var root = CommandLine.CreateRootCommand((commandLine, _) => HostApplication.RunAsync(commandLine, stdout, new HostLifecycle()));
+var exitCode = await HostCommand.InvokeAsync(root, args, stdout);
 stdout.Flush();
 return exitCode;

@@ -1,77 +1,80 @@
+using System.CommandLine;
 using System.Globalization;
+using Serilog.Events;
 
 namespace ConnectorHost.Configuration;
 
-/// <summary>The host's command line: <c>[--port N] [--config PATH] [--help]</c>.</summary>
-public sealed record CommandLine(int? Port, string? ConfigPath, bool ShowHelp)
+/// <summary>What the command line asks of the serve command.</summary>
+public sealed record CommandLine(int? Port, string? ConfigPath, LogEventLevel LogLevel, IReadOnlyList<string> Overrides)
 {
-    public const string Usage = """
-        Usage: ConnectorHost [--port N] [--config PATH]
+    public static CommandLine Default { get; } = new(null, null, LogEventLevel.Information, []);
 
-          --port N        Serve every configured contract (SourceConnector and/or DestinationConnector) on port N,
-                          on IPv4 and IPv6 any-address. Without it, each side listens on its port from plugins.json
-                          (defaults: source 50051, destination 50052).
-          --config PATH   plugins.json to use. Default: ./plugins.json, else the first plugins.json found in the
-                          folders above the host executable (the repository root when run from a build).
-          --help          Show this help and exit.
-        """;
-
-    public static CommandLine Parse(IReadOnlyList<string> args)
+    public static readonly Option<string?> PortOption = new("--port")
     {
-        int? port = null;
-        string? config = null;
-        var help = false;
-        for (var i = 0; i < args.Count; i++)
-        {
-            var (name, inlineValue) = Split(args[i]);
-            switch (name)
-            {
-                case "--help" or "-h" or "-?":
-                    help = true;
-                    break;
-                case "--port":
-                    port = ParsePort(Value(args, ref i, name, inlineValue), "--port");
-                    break;
-                case "--config":
-                    config = Value(args, ref i, name, inlineValue);
-                    break;
-                default:
-                    throw new ConfigurationException($"Unknown argument '{args[i]}'. Expected --port N, --config PATH or --help.");
-            }
-        }
+        Description = "Serve every configured contract (SourceConnector and/or DestinationConnector) on port N, on IPv4 and " +
+                      "IPv6 any-address (0: any free port, reported in the log). Without it each side listens on its port " +
+                      "from plugins.json (defaults: source 50051, destination 50052).",
+        HelpName = "N",
+    };
 
-        return new CommandLine(port, config, help);
+    public static readonly Option<string?> ConfigOption = new("--config")
+    {
+        Description = "plugins.json to use. Default: ./plugins.json, else the first plugins.json found in the folders above " +
+                      "the host executable (the repository root when run from a build).",
+        HelpName = "PATH",
+    };
+
+    public static readonly Option<string> LogLevelOption = new("--log-level")
+    {
+        Description = "debug, info, warning or error. Debug lines go to stderr (Fivetran reads only INFO, WARNING and SEVERE on stdout).",
+        HelpName = "LEVEL",
+        DefaultValueFactory = _ => "info",
+    };
+
+    public static readonly Option<string[]> SetOption = new("--set")
+    {
+        Description = "Override a plugins.json value, e.g. --set source:plugin=ExampleSource --set shutdownTimeoutSeconds=10 " +
+                      "(repeatable; environment variables CONNECTORHOST__source__port=… work the same way).",
+        HelpName = "KEY=VALUE",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    /// <summary>The root command: its own action serves; tools are added as subcommands.</summary>
+    public static RootCommand CreateRootCommand(Func<CommandLine, CancellationToken, Task<int>> serve)
+    {
+        LogLevelOption.AcceptOnlyFromAmong("debug", "info", "information", "warning", "error");
+        var root = new RootCommand("ConnectorHost: serves Fivetran Partner SDK v2 connector plugins over gRPC.")
+        {
+            PortOption,
+            ConfigOption,
+            LogLevelOption,
+            SetOption,
+        };
+        root.SetAction((result, token) => serve(From(result), token));
+        return root;
     }
 
-    /// <summary>Parses a TCP port (1–65535) or throws a message naming <paramref name="what"/>.</summary>
+    /// <summary>Reads the serve options; a bad value throws <see cref="ConfigurationException"/> (exit code 2).</summary>
+    public static CommandLine From(ParseResult result) => new(
+        result.GetValue(PortOption) is { } port ? ParsePort(port, "--port") : null,
+        result.GetValue(ConfigOption),
+        result.GetValue(LogLevelOption) switch
+        {
+            "debug" => LogEventLevel.Debug,
+            "warning" => LogEventLevel.Warning,
+            "error" => LogEventLevel.Error,
+            _ => LogEventLevel.Information,
+        },
+        result.GetValue(SetOption) ?? []);
+
+    /// <summary>Parses a TCP port (0–65535, 0 meaning any free port) or throws a message naming <paramref name="what"/>.</summary>
     public static int ParsePort(string text, string what)
     {
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 0 or > 65535)
         {
-            throw new ConfigurationException($"{what} must be a TCP port between 1 and 65535, got '{text}'.");
+            throw new ConfigurationException($"{what} must be a TCP port between 0 and 65535 (0: any free port), got '{text}'.");
         }
 
         return port;
-    }
-
-    private static (string Name, string? InlineValue) Split(string arg)
-    {
-        var equals = arg.IndexOf('=');
-        return arg.StartsWith("--", StringComparison.Ordinal) && equals > 0 ? (arg[..equals], arg[(equals + 1)..]) : (arg, null);
-    }
-
-    private static string Value(IReadOnlyList<string> args, ref int i, string name, string? inlineValue)
-    {
-        if (inlineValue is not null)
-        {
-            return inlineValue;
-        }
-
-        if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
-        {
-            throw new ConfigurationException($"{name} needs a value.");
-        }
-
-        return args[++i];
     }
 }

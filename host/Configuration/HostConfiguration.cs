@@ -1,18 +1,19 @@
 namespace ConnectorHost.Configuration;
 
-/// <summary>plugins.json after validation, with every path absolute.</summary>
+/// <summary>plugins.json (with environment and command-line overrides) after validation, with every path absolute.</summary>
 public sealed record HostConfiguration(
     string ConfigPath,
     string PluginsDirectory,
     string DataDirectory,
     SideConfiguration? Source,
     SideConfiguration? Destination,
-    TimeSpan ShutdownTimeout)
+    TimeSpan ShutdownTimeout,
+    bool HotReload = true)
 {
     public const int DefaultSourcePort = 50051;
     public const int DefaultDestinationPort = 50052;
     public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(5);
 }
 
-/// <summary>One served side: which plugin answers the contract and on which port (without --port).</summary>
+/// <summary>One served side: which plugin answers the contract and on which port (without --port; 0 = any free port).</summary>
 public sealed record SideConfiguration(string Plugin, int Port);

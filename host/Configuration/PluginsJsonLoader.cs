@@ -1,14 +1,21 @@
+using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.EnvironmentVariables;
+using Microsoft.Extensions.Configuration.Memory;
 
 namespace ConnectorHost.Configuration;
 
 /// <summary>
-/// Reads plugins.json. Relative paths in it resolve against the file's own folder, so the host can be started
-/// from anywhere. Every mistake is reported with the file, the property and what was expected.
+/// Reads plugins.json through Microsoft.Extensions.Configuration: the file, then environment variables
+/// <c>CONNECTORHOST__source__port=…</c>, then command-line <c>--set source:port=…</c> overrides, validated and bound to
+/// <see cref="PluginsJsonOptions"/>. Relative paths resolve against the file's own folder, so the host can be started
+/// from anywhere. Every mistake names where the value came from (file or variable), the property and what was expected.
 /// </summary>
 public static class PluginsJsonLoader
 {
     public const string FileName = "plugins.json";
+    public const string EnvironmentPrefix = "CONNECTORHOST__";
 
     /// <summary>The explicit path, else ./plugins.json, else the nearest plugins.json above the host executable.</summary>
     public static string Locate(string? explicitPath, string currentDirectory, string executableDirectory)
@@ -38,12 +45,42 @@ public static class PluginsJsonLoader
             $"No {FileName} in {currentDirectory} nor above {executableDirectory}. Pass --config PATH or run from the folder holding {FileName}.");
     }
 
-    public static HostConfiguration Load(string path)
+    /// <param name="path">plugins.json.</param>
+    /// <param name="overrides">Command-line <c>key=value</c> overrides (<c>source:port=0</c>), applied last.</param>
+    /// <param name="readEnvironment">Whether <c>CONNECTORHOST__…</c> environment variables apply (tests turn it off).</param>
+    public static HostConfiguration Load(string path, IEnumerable<string>? overrides = null, bool readEnvironment = true)
     {
-        JsonDocument document;
+        CheckJson(path);
+        var builder = new ConfigurationBuilder().AddJsonFile(path, optional: false, reloadOnChange: false);
+        if (readEnvironment)
+        {
+            builder.AddEnvironmentVariables(EnvironmentPrefix);
+        }
+
+        builder.AddInMemoryCollection(ParseOverrides(overrides ?? []));
+        IConfigurationRoot root;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            root = builder.Build();
+        }
+        catch (Exception e) when (e is InvalidDataException or FormatException or IOException)
+        {
+            throw new ConfigurationException($"{path} cannot be read: {Innermost(e).Message}");
+        }
+
+        return new Validator(root, path).Validate();
+    }
+
+    private static void CheckJson(string path)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllBytes(path),
+                new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new ConfigurationException($"{path}: the root must be a JSON object.");
+            }
         }
         catch (JsonException e)
         {
@@ -53,122 +90,145 @@ public static class PluginsJsonLoader
         {
             throw new ConfigurationException($"Cannot read {path}: {e.Message}");
         }
-
-        using (document)
-        {
-            return Parse(document.RootElement, path);
-        }
     }
 
-    private static HostConfiguration Parse(JsonElement root, string path)
+    private static Dictionary<string, string?> ParseOverrides(IEnumerable<string> overrides)
     {
-        if (root.ValueKind != JsonValueKind.Object)
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var entry in overrides)
         {
-            throw Error(path, "the root", "a JSON object");
+            var equals = entry.IndexOf('=');
+            if (equals <= 0)
+            {
+                throw new ConfigurationException($"--set '{entry}' must be KEY=VALUE, e.g. --set source:port=0 or --set shutdownTimeoutSeconds=10.");
+            }
+
+            values[entry[..equals].Replace("__", ":", StringComparison.Ordinal).Replace('.', ':')] = entry[(equals + 1)..];
         }
 
-        var baseDirectory = Path.GetDirectoryName(path)!;
-        string? pluginsDirectory = null, dataDirectory = null;
-        SideConfiguration? source = null, destination = null;
-        var shutdownTimeout = HostConfiguration.DefaultShutdownTimeout;
-        foreach (var property in root.EnumerateObject())
-        {
-            switch (property.Name)
-            {
-                case "pluginsDirectory":
-                    pluginsDirectory = RequiredString(property, path);
-                    break;
-                case "dataDirectory":
-                    dataDirectory = RequiredString(property, path);
-                    break;
-                case "source":
-                    source = Side(property, path, HostConfiguration.DefaultSourcePort);
-                    break;
-                case "destination":
-                    destination = Side(property, path, HostConfiguration.DefaultDestinationPort);
-                    break;
-                case "shutdownTimeoutSeconds":
-                    if (!property.Value.TryGetDouble(out var seconds) || seconds < 0 || seconds > 3600)
-                    {
-                        throw Error(path, property.Name, "a number of seconds between 0 and 3600");
-                    }
+        return values;
+    }
 
-                    shutdownTimeout = TimeSpan.FromSeconds(seconds);
-                    break;
-                default:
+    private static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
+
+    private sealed class Validator(IConfigurationRoot root, string path)
+    {
+        public HostConfiguration Validate()
+        {
+            CheckKnown(root.GetChildren(), PluginsJsonOptions.Properties, string.Empty);
+            var sides = new[] { ("source", HostConfiguration.DefaultSourcePort), ("destination", HostConfiguration.DefaultDestinationPort) };
+            foreach (var (side, defaultPort) in sides)
+            {
+                CheckSide(root.GetSection(side), defaultPort);
+            }
+
+            var shutdown = root["shutdownTimeoutSeconds"];
+            if (shutdown is not null && !(double.TryParse(shutdown, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds is >= 0 and <= 3600))
+            {
+                throw Error("shutdownTimeoutSeconds", "a number of seconds between 0 and 3600");
+            }
+
+            if (root["hotReload"] is { } hotReload && !bool.TryParse(hotReload, out _))
+            {
+                throw Error("hotReload", "true or false");
+            }
+
+            foreach (var property in new[] { "pluginsDirectory", "dataDirectory" })
+            {
+                var section = root.GetSection(property);
+                if (section.GetChildren().Any() || (section.Value is { } value && string.IsNullOrWhiteSpace(value)))
+                {
+                    throw Error(property, "a non-empty string path (relative to the file's folder or absolute)");
+                }
+            }
+
+            var options = new PluginsJsonOptions();
+            root.Bind(options);
+            if (string.IsNullOrWhiteSpace(options.PluginsDirectory))
+            {
+                throw Error("pluginsDirectory", "the folder holding one sub-folder per plugin, e.g. \"artifacts/plugins\"");
+            }
+
+            var source = Side(options.Source, HostConfiguration.DefaultSourcePort);
+            var destination = Side(options.Destination, HostConfiguration.DefaultDestinationPort);
+            if (source is null && destination is null)
+            {
+                throw new ConfigurationException($"{path}: neither \"source\" nor \"destination\" is set; configure at least one side, e.g. \"source\": {{\"plugin\": \"ExampleSource\"}}.");
+            }
+
+            var baseDirectory = Path.GetDirectoryName(path)!;
+            return new HostConfiguration(
+                path,
+                Path.GetFullPath(options.PluginsDirectory, baseDirectory),
+                Path.GetFullPath(options.DataDirectory ?? "data", baseDirectory),
+                source,
+                destination,
+                TimeSpan.FromSeconds(options.ShutdownTimeoutSeconds),
+                options.HotReload);
+        }
+
+        private static SideConfiguration? Side(SideOptions? side, int defaultPort) =>
+            side?.Plugin is { } plugin ? new SideConfiguration(plugin, side.Port ?? defaultPort) : null;
+
+        private void CheckSide(IConfigurationSection side, int defaultPort)
+        {
+            var children = side.GetChildren().ToList();
+            if (children.Count == 0)
+            {
+                if (!string.IsNullOrEmpty(side.Value))
+                {
+                    throw Error(side.Path, "an object like {\"plugin\": \"Name\", \"port\": " + defaultPort + "} or null");
+                }
+
+                return;
+            }
+
+            CheckKnown(children, SideOptions.Properties, side.Path + ".");
+            var plugin = side["plugin"];
+            if (string.IsNullOrWhiteSpace(plugin) || plugin.IndexOfAny(['/', '\\']) >= 0 || plugin is "." or ".."
+                || side.GetSection("plugin").GetChildren().Any())
+            {
+                throw Error($"{side.Path}:plugin", "a plugin name (the name of its folder in pluginsDirectory)");
+            }
+
+            if (side["port"] is { } port)
+            {
+                CommandLine.ParsePort(port, $"{Origin($"{side.Path}:port")}: {side.Path}.port");
+            }
+        }
+
+        private void CheckKnown(IEnumerable<IConfigurationSection> children, string[] known, string prefix)
+        {
+            foreach (var child in children)
+            {
+                if (!known.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
+                {
                     throw new ConfigurationException(
-                        $"{path}: unknown property '{property.Name}'. Known: pluginsDirectory, dataDirectory, source, destination, shutdownTimeoutSeconds.");
+                        $"{Origin(child.Path)}: unknown property '{prefix}{child.Key}'. Known: {string.Join(", ", known)}.");
+                }
             }
         }
 
-        if (pluginsDirectory is null)
-        {
-            throw Error(path, "pluginsDirectory", "the folder holding one sub-folder per plugin, e.g. \"artifacts/plugins\"");
-        }
+        private ConfigurationException Error(string key, string expected) =>
+            new($"{Origin(key)}: {key.Replace(':', '.')} must be {expected}.");
 
-        if (source is null && destination is null)
+        /// <summary>Where the value of <paramref name="key"/> (or of something under it) came from: the last provider that has it wins.</summary>
+        private string Origin(string key)
         {
-            throw new ConfigurationException($"{path}: neither \"source\" nor \"destination\" is set; configure at least one side, e.g. \"source\": {{\"plugin\": \"ExampleSource\"}}.");
-        }
-
-        return new HostConfiguration(
-            path,
-            Path.GetFullPath(pluginsDirectory, baseDirectory),
-            Path.GetFullPath(dataDirectory ?? "data", baseDirectory),
-            source,
-            destination,
-            shutdownTimeout);
-    }
-
-    private static SideConfiguration? Side(JsonProperty side, string path, int defaultPort)
-    {
-        if (side.Value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        if (side.Value.ValueKind != JsonValueKind.Object)
-        {
-            throw Error(path, side.Name, "an object like {\"plugin\": \"Name\", \"port\": " + defaultPort + "} or null");
-        }
-
-        string? plugin = null;
-        var port = defaultPort;
-        foreach (var property in side.Value.EnumerateObject())
-        {
-            var name = $"{side.Name}.{property.Name}";
-            switch (property.Name)
+            foreach (var provider in root.Providers.Reverse())
             {
-                case "plugin":
-                    plugin = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
-                    if (string.IsNullOrWhiteSpace(plugin) || plugin.IndexOfAny(['/', '\\']) >= 0 || plugin is "." or "..")
+                if (provider.TryGet(key, out _) || provider.GetChildKeys([], key).Any())
+                {
+                    return provider switch
                     {
-                        throw Error(path, name, "a plugin name (the name of its folder in pluginsDirectory)");
-                    }
-
-                    break;
-                case "port":
-                    if (property.Value.ValueKind != JsonValueKind.Number)
-                    {
-                        throw Error(path, name, "a TCP port number between 1 and 65535");
-                    }
-
-                    port = CommandLine.ParsePort(property.Value.GetRawText(), $"{path}: {name}");
-
-                    break;
-                default:
-                    throw new ConfigurationException($"{path}: unknown property '{name}'. Known: plugin, port.");
+                        EnvironmentVariablesConfigurationProvider => $"environment variable {EnvironmentPrefix}{key.Replace(":", "__", StringComparison.Ordinal)}",
+                        MemoryConfigurationProvider => $"--set {key}",
+                        _ => path,
+                    };
+                }
             }
+
+            return path;
         }
-
-        return plugin is null ? throw Error(path, $"{side.Name}.plugin", "a plugin name (the name of its folder in pluginsDirectory)") : new SideConfiguration(plugin, port);
     }
-
-    private static string RequiredString(JsonProperty property, string path) =>
-        property.Value.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(property.Value.GetString())
-            ? property.Value.GetString()!
-            : throw Error(path, property.Name, "a non-empty string path (relative to the file's folder or absolute)");
-
-    private static ConfigurationException Error(string path, string property, string expected) =>
-        new($"{path}: {property} must be {expected}.");
 }

@@ -1,27 +1,37 @@
 using ConnectorHost.Abstractions.Logging;
 using ConnectorHost.Plugins;
 using Serilog;
+using Serilog.Events;
 using Serilog.Extensions.Logging;
 using ILogger = Serilog.ILogger;
 
 namespace ConnectorHost.Logging;
 
 /// <summary>
-/// The host's Serilog pipeline: Fivetran JSON lines on stdout with secrets masked, and per-side loggers that stamp
-/// the side's message-origin (also handed to plugins as a Microsoft.Extensions.Logging factory).
+/// The host's Serilog pipeline: Fivetran JSON lines (INFO, WARNING, SEVERE) on stdout with secrets masked, debug
+/// lines (with --log-level debug) on stderr where Fivetran does not read them, and per-side loggers that stamp the
+/// side's message-origin (also handed to plugins as a Microsoft.Extensions.Logging factory).
 /// </summary>
 public sealed class HostLogging : IDisposable
 {
     private readonly Serilog.Core.Logger _root;
 
-    public HostLogging(TextWriter output, SecretRedactor redactor)
+    public HostLogging(TextWriter output, SecretRedactor redactor, LogEventLevel minimumLevel = LogEventLevel.Information, TextWriter? debugOutput = null)
     {
         Redactor = redactor;
+        var debug = debugOutput ?? Console.Error;
         _root = new LoggerConfiguration()
-            .MinimumLevel.Information()
-            // Kestrel's own informational chatter (connection life) is not connector news for Fivetran.
-            .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
-            .WriteTo.Sink(new FivetranConsoleSink(output, new FivetranJsonFormatter(FivetranLogOrigin.Connector, redactor)))
+            .MinimumLevel.Is(minimumLevel)
+            // Kestrel's and gRPC's own informational chatter (connection life, each status raised) is not connector news;
+            // the host logs what matters about each call itself.
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .MinimumLevel.Override("Grpc", LogEventLevel.Warning)
+            .WriteTo.Logger(stdout => stdout
+                .Filter.ByIncludingOnly(e => e.Level >= LogEventLevel.Information)
+                .WriteTo.Sink(new FivetranConsoleSink(output, new FivetranJsonFormatter(FivetranLogOrigin.Connector, redactor))))
+            .WriteTo.Logger(stderr => stderr
+                .Filter.ByIncludingOnly(e => e.Level < LogEventLevel.Information)
+                .WriteTo.Sink(new DebugConsoleSink(debug, redactor)))
             .CreateLogger();
     }
 
@@ -34,7 +44,7 @@ public sealed class HostLogging : IDisposable
     /// <summary>A Microsoft.Extensions.Logging factory whose loggers write with the side's origin.</summary>
     public Microsoft.Extensions.Logging.ILoggerFactory FactoryFor(ConnectorSide side) => new SerilogLoggerFactory(For(side));
 
-    /// <summary>A factory for host infrastructure (Kestrel, transport).</summary>
+    /// <summary>A factory for host infrastructure (Kestrel, Grpc.AspNetCore).</summary>
     public Microsoft.Extensions.Logging.ILoggerFactory HostFactory() => new SerilogLoggerFactory(_root);
 
     public void Dispose() => _root.Dispose();

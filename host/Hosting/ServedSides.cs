@@ -1,0 +1,140 @@
+using ConnectorHost.Abstractions.Destination;
+using ConnectorHost.Abstractions.Source;
+using ConnectorHost.Configuration;
+using ConnectorHost.Dispatch;
+using ConnectorHost.Logging;
+using ConnectorHost.Plugins;
+using ConnectorHost.Serving;
+using FivetranSdk.V2;
+
+namespace ConnectorHost.Hosting;
+
+/// <summary>
+/// The configured sides and where each is served: the dispatch services exist before their plugins have loaded (so
+/// Kestrel can bind meanwhile), and the plugins are attached once loaded.
+/// </summary>
+internal sealed class ServedSides
+{
+    private readonly HostConfiguration _configuration;
+    private readonly HostLogging _logging;
+    private readonly HostLifecycle _lifecycle;
+    private readonly int? _commonPort;
+    private readonly List<Side> _sides = [];
+    private readonly List<(PortServer Server, IReadOnlyList<Side> Sides)> _servers = [];
+    private readonly TaskCompletionSource<PluginHandle<ISourceConnector>> _source = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<PluginHandle<IDestinationConnector>> _destination = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly PluginDispatcher<ISourceConnector>? _sourceDispatcher;
+    private readonly PluginDispatcher<IDestinationConnector>? _destinationDispatcher;
+
+    public ServedSides(HostConfiguration configuration, int? commonPort, HostLogging logging, HostLifecycle lifecycle)
+    {
+        _configuration = configuration;
+        _logging = logging;
+        _lifecycle = lifecycle;
+        _commonPort = commonPort;
+        if (configuration.Source is { } source)
+        {
+            _sourceDispatcher = new PluginDispatcher<ISourceConnector>(source.Plugin, _source.Task, logging.For(ConnectorSide.Source),
+                logging.Redactor, lifecycle, (plugin, token) => plugin.ConfigurationFormAsync(token));
+            var service = new SourceConnectorService(_sourceDispatcher, logging.FactoryFor(ConnectorSide.Source));
+            _sides.Add(new Side(ConnectorSide.Source, source.Plugin, commonPort ?? source.Port,
+                ServedContract.For(SourceConnector.Descriptor, service)));
+        }
+
+        if (configuration.Destination is { } destination)
+        {
+            _destinationDispatcher = new PluginDispatcher<IDestinationConnector>(destination.Plugin, _destination.Task, logging.For(ConnectorSide.Destination),
+                logging.Redactor, lifecycle, (plugin, token) => plugin.ConfigurationFormAsync(token));
+            var service = new DestinationConnectorService(_destinationDispatcher);
+            _sides.Add(new Side(ConnectorSide.Destination, destination.Plugin, commonPort ?? destination.Port,
+                ServedContract.For(DestinationConnector.Descriptor, service)));
+        }
+    }
+
+    /// <summary>One server per distinct port; sides configured with port 0 each get their own free port.</summary>
+    public IReadOnlyList<PortServer> CreateServers(TimeSpan shutdownTimeout)
+    {
+        // With --port every side shares the one port (0 included); plugins.json sides on port 0 each get their own.
+        var groups = _sides.GroupBy(side => _commonPort is null && side.Port == 0 ? $"any free port for {side.ConnectorSide}" : $"port {side.Port}");
+        var loggerFactory = _logging.HostFactory();
+        foreach (var group in groups)
+        {
+            var sides = group.ToList();
+            var server = PortServer.Create(sides[0].Port, sides.Select(s => s.Contract).ToList(), _lifecycle, loggerFactory, shutdownTimeout);
+            _servers.Add((server, sides));
+        }
+
+        return _servers.Select(s => s.Server).ToList();
+    }
+
+    /// <summary>Loads every configured plugin; false (each failure reported) when one cannot load.</summary>
+    public bool LoadPlugins()
+    {
+        var loader = new PluginLoader(_configuration.PluginsDirectory, _configuration.DataDirectory);
+        var failures = 0;
+        foreach (var side in _sides)
+        {
+            try
+            {
+                if (side.ConnectorSide == ConnectorSide.Source)
+                {
+                    var plugin = loader.Load<ISourceConnector>(side.PluginName, ConnectorSide.Source, _logging.FactoryFor(ConnectorSide.Source));
+                    side.Version = plugin.Version;
+                    _source.SetResult(new PluginHandle<ISourceConnector>(plugin));
+                }
+                else
+                {
+                    var plugin = loader.Load<IDestinationConnector>(side.PluginName, ConnectorSide.Destination, _logging.FactoryFor(ConnectorSide.Destination));
+                    side.Version = plugin.Version;
+                    _destination.SetResult(new PluginHandle<IDestinationConnector>(plugin));
+                }
+            }
+            catch (PluginLoadException e)
+            {
+                _logging.For(e.Side).Error("{Message}", e.Message);
+                Console.Error.WriteLine($"ConnectorHost: {e.Message}");
+                failures++;
+            }
+        }
+
+        if (failures > 0)
+        {
+            var notServing = new InvalidOperationException("The host is not serving: a plugin failed to load.");
+            _source.TrySetException(notServing);
+            _destination.TrySetException(notServing);
+        }
+
+        return failures == 0;
+    }
+
+    /// <summary>Asks each plugin for its form once, to learn which configuration fields are passwords (never logged).</summary>
+    public Task LearnPasswordFieldsAsync() => Task.WhenAll(
+        _sourceDispatcher?.LearnPasswordFieldsAsync() ?? Task.CompletedTask,
+        _destinationDispatcher?.LearnPasswordFieldsAsync() ?? Task.CompletedTask);
+
+    public void LogServing()
+    {
+        foreach (var (server, sides) in _servers)
+        {
+            foreach (var side in sides)
+            {
+                _logging.For(side.ConnectorSide).Information("Serving {Side} plugin {Plugin} {Version} as {Service} on port {Port}",
+                    side.ConnectorSide.ConfigKey(), side.PluginName, side.Version, side.Contract.ServiceName, server.BoundPort);
+            }
+        }
+    }
+
+
+    private sealed class Side(ConnectorSide side, string pluginName, int port, ServedContract contract)
+    {
+        public ConnectorSide ConnectorSide { get; } = side;
+
+        public string PluginName { get; } = pluginName;
+
+        public int Port { get; } = port;
+
+        public ServedContract Contract { get; } = contract;
+
+        public string Version { get; set; } = "?";
+    }
+}
