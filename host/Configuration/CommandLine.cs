@@ -44,9 +44,9 @@ public sealed record CommandLine(int? Port, string? ConfigPath, bool ShowHelp)
     }
 
     /// <summary>Parses a TCP port (1–65535) or throws a message naming <paramref name="what"/>.</summary>
-    public static int ParsePort(string text, string what)
+    public static int ParsePort(string text, string what, bool allowAnyFree = false)
     {
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535 || (port < 1 && !(allowAnyFree && port == 0)))
         {
             throw new ConfigurationException($"{what} must be a TCP port between 1 and 65535, got '{text}'.");
         }

@@ -153,7 +153,8 @@ public static class PluginsJsonLoader
                         throw Error(path, name, "a TCP port number between 1 and 65535");
                     }
 
-                    port = CommandLine.ParsePort(property.Value.GetRawText(), $"{path}: {name}");
+                    // 0: any free port (the test fixture reads the bound port from the log).
+                    port = CommandLine.ParsePort(property.Value.GetRawText(), $"{path}: {name}", allowAnyFree: true);
 
                     break;
                 default:

@@ -60,7 +60,7 @@ public static class HostApplication
         // Kestrel binds on a second core while the plugins load on this one (start-up time is a benchmark target);
         // a request arriving before the plugins are ready waits for its route.
         var routes = new TaskCompletionSource<IReadOnlyDictionary<int, GrpcRequestHandler>>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var server = CreateServer(ports, hostLoggerFactory);
+        using var server = CreateServer(ports, hostLoggerFactory, out var listeners);
         var listening = Task.Run(() => server.StartAsync(new GrpcHttpApplication(routes.Task), CancellationToken.None));
 
         var sides = LoadSides(configuration, commandLine.Port, logging, lifecycle, out var failures);
@@ -71,9 +71,26 @@ public static class HostApplication
             return ExitCodes.PluginLoadFailed;
         }
 
+        try
+        {
+            await listening.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
+        {
+            routes.TrySetException(new InvalidOperationException("The host is not serving: it cannot listen."));
+            logging.Root.Error("Cannot listen on port(s) {Ports}: {Reason}. Free the port or choose another with --port or in plugins.json.",
+                string.Join(", ", ports), e.Message);
+            Console.Error.WriteLine($"ConnectorHost: cannot listen on port(s) {string.Join(", ", ports)}: {e.Message}");
+            return ExitCodes.StartupFailed;
+        }
+
+        // A configured port of 0 binds any free port: from here on each side is known by the port it actually got.
+        var servedSides = (await Task.WhenAll(sides).ConfigureAwait(false))
+            .Select(side => side with { Port = listeners[side.Port].IPEndPoint!.Port })
+            .ToList();
         var handlers = new Dictionary<int, GrpcRequestHandler>();
         var descriptors = new Lazy<DescriptorIndex>(() => new DescriptorIndex(ServerReflectionService.DefaultFiles));
-        foreach (var group in (await Task.WhenAll(sides).ConfigureAwait(false)).GroupBy(side => side.Port))
+        foreach (var group in servedSides.GroupBy(side => side.Port))
         {
             var registry = new GrpcServiceRegistry();
             foreach (var side in group)
@@ -88,20 +105,8 @@ public static class HostApplication
         }
 
         routes.SetResult(handlers);
-        try
-        {
-            await listening.ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
-        {
-            logging.Root.Error("Cannot listen on port(s) {Ports}: {Reason}. Free the port or choose another with --port or in plugins.json.",
-                string.Join(", ", ports), e.Message);
-            Console.Error.WriteLine($"ConnectorHost: cannot listen on port(s) {string.Join(", ", ports)}: {e.Message}");
-            return ExitCodes.StartupFailed;
-        }
-
         lifecycle.MarkServing();
-        foreach (var side in sides.Select(s => s.Result))
+        foreach (var side in servedSides)
         {
             logging.For(side.Side).Information("Serving {Side} plugin {Plugin} {Version} as {Service} on port {Port}",
                 side.Side.ConfigKey(), side.PluginName, side.PluginVersion, side.Side.ServiceName(), side.Port);
@@ -129,21 +134,32 @@ public static class HostApplication
     }
 
     private static IReadOnlyList<int> ServedPorts(HostConfiguration configuration, int? commonPort) =>
-        new[] { configuration.Source?.Port, configuration.Destination?.Port }
-            .Where(port => port is not null)
-            .Select(port => commonPort ?? port!.Value)
+        new[] { (configuration.Source?.Port, ConnectorSide.Source), (configuration.Destination?.Port, ConnectorSide.Destination) }
+            .Where(side => side.Item1 is not null)
+            .Select(side => ListenKey(commonPort ?? side.Item1!.Value, commonPort is null, side.Item2))
             .Distinct()
             .Order()
             .ToList();
 
-    private static KestrelServer CreateServer(IReadOnlyList<int> ports, Microsoft.Extensions.Logging.ILoggerFactory loggerFactory)
+    // Sides on the same configured port share a listener, except port 0 in plugins.json: each side gets its own free port.
+    private static int ListenKey(int port, bool perSide, ConnectorSide side) => port == 0 && perSide ? -1 - (int)side : port;
+
+    private static KestrelServer CreateServer(IReadOnlyList<int> ports, Microsoft.Extensions.Logging.ILoggerFactory loggerFactory,
+        out Dictionary<int, ListenOptions> listeners)
     {
         var kestrelOptions = new KestrelServerOptions();
         KestrelGrpcDefaults.ConfigureServer(kestrelOptions);
+        var byKey = new Dictionary<int, ListenOptions>();
         foreach (var port in ports)
         {
-            kestrelOptions.ListenAnyIP(port, KestrelGrpcDefaults.ConfigureEndpoint);
+            kestrelOptions.ListenAnyIP(Math.Max(port, 0), listen =>
+            {
+                KestrelGrpcDefaults.ConfigureEndpoint(listen);
+                byKey[port] = listen;
+            });
         }
+
+        listeners = byKey;
 
         return new KestrelServer(
             Options.Create(kestrelOptions),
@@ -175,7 +191,7 @@ public static class HostApplication
             {
                 var factory = logging.FactoryFor(ConnectorSide.Source);
                 var plugin = loader.Load<ISourceConnector>(source.Plugin, ConnectorSide.Source, factory);
-                sides.Add(PrepareAsync(plugin, commonPort ?? source.Port, logging, lifecycle, plugin.Connector.ConfigurationFormAsync,
+                sides.Add(PrepareAsync(plugin, ListenKey(commonPort ?? source.Port, commonPort is null, ConnectorSide.Source), logging, lifecycle, plugin.Connector.ConfigurationFormAsync,
                     runner => new SourceConnectorService(plugin.Connector, runner, factory).Register));
             }
             catch (PluginLoadException e)
@@ -190,7 +206,7 @@ public static class HostApplication
             try
             {
                 var plugin = loader.Load<IDestinationConnector>(destination.Plugin, ConnectorSide.Destination, logging.FactoryFor(ConnectorSide.Destination));
-                sides.Add(PrepareAsync(plugin, commonPort ?? destination.Port, logging, lifecycle, plugin.Connector.ConfigurationFormAsync,
+                sides.Add(PrepareAsync(plugin, ListenKey(commonPort ?? destination.Port, commonPort is null, ConnectorSide.Destination), logging, lifecycle, plugin.Connector.ConfigurationFormAsync,
                     runner => new DestinationConnectorService(plugin.Connector, runner).Register));
             }
             catch (PluginLoadException e)
