@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using ConnectorHost.Testing.Hosting;
+using ConnectorHost.Testing.Processes;
 
 namespace ConnectorHost.Interop.Tests;
 
@@ -52,24 +52,10 @@ public static class InteropPrerequisites
     {
         try
         {
-            var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var arg in args)
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            using var process = Process.Start(start)!;
-            var stderr = process.StandardError.ReadToEndAsync();
-            _ = process.StandardOutput.ReadToEndAsync();
-            if (!process.WaitForExit(TimeSpan.FromSeconds(30)))
-            {
-                process.Kill(entireProcessTree: true);
-                return "timed out";
-            }
-
-            return process.ExitCode == 0 ? null : $"exit {process.ExitCode}: {stderr.Result.Trim()}";
+            var result = ChildProcess.RunAsync(ChildProcess.Start(file, args), TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+            return result.ExitCode == 0 ? null : $"exit {result.ExitCode}: {result.StandardError.Trim()}";
         }
-        catch (System.ComponentModel.Win32Exception e)
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException)
         {
             return e.Message;
         }

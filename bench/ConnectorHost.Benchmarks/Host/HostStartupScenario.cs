@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using ConnectorHost.Testing.Grpc;
 using ConnectorHost.Testing.Hosting;
-using ConnectorHost.Transport;
+using System.Net;
+using System.Net.Sockets;
+using Grpc.Core;
 using FivetranSdk.V2;
 
 namespace ConnectorHost.Benchmarks.Host;
@@ -31,6 +33,9 @@ public sealed class HostStartupScenario : IScenario
                 PluginsDirectory = RepoPaths.PluginsDirectory,
                 SourcePlugin = "ExampleSource",
                 DestinationPlugin = "ExampleDestination",
+                // Fixed ports known before start, so the clock covers binding too (the tests let the host pick).
+                SourcePort = FreePort(),
+                DestinationPort = FreePort(),
             };
             var stopwatch = Stopwatch.StartNew();
             await using var host = HostProcess.Launch(config);
@@ -61,24 +66,36 @@ public sealed class HostStartupScenario : IScenario
 
     private static async Task FirstSuccessAsync(int port, string path)
     {
-        using var client = new GrpcTestClient(port);
+        using var client = new HostClient(port);
         var deadline = Stopwatch.StartNew();
         while (true)
         {
             try
             {
-                var result = await client.UnaryAsync(path, new ConfigurationFormRequest(), ConfigurationFormResponse.Parser);
-                if (result.Status == StatusCode.OK)
+                if (path.Contains("SourceConnector", StringComparison.Ordinal))
                 {
-                    return;
+                    await client.Source.ConfigurationFormAsync(new ConfigurationFormRequest());
                 }
+                else
+                {
+                    await client.Destination.ConfigurationFormAsync(new ConfigurationFormRequest());
+                }
+
+                return;
             }
-            catch (HttpRequestException) when (deadline.Elapsed < TimeSpan.FromSeconds(30))
+            catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && deadline.Elapsed < TimeSpan.FromSeconds(30))
             {
                 // Not listening yet: poll again (a benchmark's polling loop, not a test's synchronisation).
                 await Task.Delay(1);
             }
         }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static double ResidentSetMegabytes(int pid)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using ConnectorHost.Benchmarks.Transport;
 using ConnectorHost.Testing.Grpc;
 using ConnectorHost.Testing.Hosting;
 using FivetranSdk.V2;
@@ -9,8 +10,8 @@ namespace ConnectorHost.Benchmarks.Host;
 /// <summary>
 /// Sequential unary ConfigurationForm calls on one connection to the real host serving ExampleSource.
 /// Issue 2 target: ≥ 10,000 calls/s. Run: dotnet run -c Release --project bench/ConnectorHost.Benchmarks -- host-unary [calls=50000] [--httpclient]
-/// The client is <see cref="H2cUnaryClient"/> (HTTP/2 on a socket); --httpclient uses HttpClient instead, whose own
-/// CPU cost on this 2-core machine is larger than the host's.
+/// The client is <see cref="H2cUnaryClient"/> (HTTP/2 on a socket); --httpclient uses Grpc.Net.Client (HttpClient)
+/// instead, whose own CPU cost on this 2-core machine is larger than the host's.
 /// </summary>
 public sealed class HostUnaryScenario : IScenario
 {
@@ -26,10 +27,10 @@ public sealed class HostUnaryScenario : IScenario
         var useHttpClient = ScenarioArguments.Flag(args, "--httpclient");
         await using var host = await HostProcess.StartAsync(new HostConfig { PluginsDirectory = RepoPaths.PluginsDirectory, SourcePlugin = "ExampleSource" });
         var request = new ConfigurationFormRequest();
-        using var httpClient = useHttpClient ? new GrpcTestClient(host.SourcePort) : null;
+        using var httpClient = useHttpClient ? new HostClient(host.SourcePort) : null;
         await using var socketClient = useHttpClient ? null : await H2cUnaryClient.ConnectAsync(host.SourcePort);
         Func<Task<ConfigurationFormResponse>> call = httpClient is not null
-            ? () => httpClient.UnaryResponseAsync(ConfigurationForm, request, ConfigurationFormResponse.Parser)
+            ? () => httpClient.Source.ConfigurationFormAsync(request).ResponseAsync
             : () => socketClient!.UnaryAsync(ConfigurationForm, request, ConfigurationFormResponse.Parser);
         if ((await call()).Fields.Count == 0)
         {

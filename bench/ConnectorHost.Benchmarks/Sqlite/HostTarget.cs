@@ -4,17 +4,17 @@ using ConnectorHost.Testing.Hosting;
 
 namespace ConnectorHost.Benchmarks.Sqlite;
 
-/// <summary>The SQLite destination served by the real host, called over gRPC with the in-repo client.</summary>
+/// <summary>The SQLite destination served by the real host, called over gRPC with Grpc.Net.Client.</summary>
 internal sealed class HostTarget : IAsyncDisposable
 {
     private readonly HostProcess _host;
-    private readonly GrpcTestClient _client;
+    private readonly HostClient _client;
 
     private HostTarget(HostProcess host)
     {
         _host = host;
-        _client = new GrpcTestClient(host.DestinationPort);
-        Connector = new GrpcDestinationConnector(_client);
+        _client = new HostClient(host.DestinationPort);
+        Connector = new GrpcDestinationConnector(_client.Destination);
     }
 
     public IDestinationConnector Connector { get; }

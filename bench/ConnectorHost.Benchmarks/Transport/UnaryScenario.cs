@@ -1,7 +1,14 @@
 using System.Diagnostics;
-using ConnectorHost.Testing.Grpc;
+using System.Net;
 using ConnectorHost.Transport;
 using FivetranSdk.V2;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ConnectorHost.Benchmarks.Transport;
 
@@ -20,8 +27,18 @@ public sealed class UnaryScenario : IScenario
         registry.AddUnary<ConfigurationFormRequest, ConfigurationFormResponse>("bench.Service", "Form",
             ConfigurationFormRequest.Parser, (_, _) => Task.FromResult(form));
 
-        await using var server = await InProcessGrpcServer.StartAsync(registry);
-        await using var client = await H2cUnaryClient.ConnectAsync(server.Port);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            KestrelGrpcDefaults.ConfigureServer(kestrel);
+            kestrel.Listen(IPAddress.Loopback, 0, KestrelGrpcDefaults.ConfigureEndpoint);
+        });
+        await using var server = builder.Build();
+        server.Run(new GrpcRequestHandler(registry, new GrpcTransportOptions(), NullLogger.Instance).HandleAsync);
+        await server.StartAsync();
+        var port = new Uri(server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single()).Port;
+        await using var client = await H2cUnaryClient.ConnectAsync(port);
         var request = new ConfigurationFormRequest();
         for (var i = 0; i < 2_000; i++)
         {

@@ -46,6 +46,21 @@ public sealed class BatchFileWriter : IDisposable
     public static BatchFileWriter Create(string path, FileParams fileParams, IReadOnlyList<string> columns, byte[]? key = null, int zstdLevel = 3) =>
         new(path, fileParams, columns, key, zstdLevel);
 
+    /// <summary>
+    /// Writes a whole file (header, then one row per array, values as <see cref="WriteRow"/> takes them) with a random
+    /// key unless given; returns its path and the key as a request's <c>keys</c> map holds it.
+    /// </summary>
+    public static WrittenBatchFile Write(string path, FileParams fileParams, IReadOnlyList<string> columns, IEnumerable<object?[]> rows, byte[]? key = null)
+    {
+        using var writer = Create(path, fileParams, columns, key);
+        foreach (var row in rows)
+        {
+            writer.WriteRow(row);
+        }
+
+        return new WrittenBatchFile(path, writer.KeyBytes);
+    }
+
     /// <summary>File params as Fivetran sends them, with the tester's null and unmodified markers.</summary>
     public static FileParams Params(Compression compression = Compression.Zstd, Encryption encryption = Encryption.Aes) => new()
     {
@@ -232,3 +247,6 @@ public sealed class BatchFileWriter : IDisposable
         public override string ToString() => "<unmodified>";
     }
 }
+
+/// <summary>A batch file on disk and its AES key (empty when not encrypted), ready for a request's file list and <c>keys</c>.</summary>
+public sealed record WrittenBatchFile(string Path, ByteString Key);

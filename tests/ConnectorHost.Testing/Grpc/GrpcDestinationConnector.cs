@@ -1,8 +1,7 @@
 using ConnectorHost.Abstractions;
 using ConnectorHost.Abstractions.Destination;
-using ConnectorHost.Transport;
 using FivetranSdk.V2;
-using Google.Protobuf;
+using Grpc.Core;
 
 namespace ConnectorHost.Testing.Grpc;
 
@@ -11,50 +10,49 @@ namespace ConnectorHost.Testing.Grpc;
 /// <see cref="ConnectorException"/> the plugin would have thrown in-process. Lets one test suite run a plugin both
 /// in-process and end to end through the host.
 /// </summary>
-public sealed class GrpcDestinationConnector(GrpcTestClient client) : IDestinationConnector
+public sealed class GrpcDestinationConnector(DestinationConnector.DestinationConnectorClient client) : IDestinationConnector
 {
-    private const string Service = "/fivetran_sdk.v2.DestinationConnector/";
-
     public Task<ConfigurationFormResponse> ConfigurationFormAsync(CancellationToken cancellationToken) =>
-        CallAsync("ConfigurationForm", new ConfigurationFormRequest(), ConfigurationFormResponse.Parser, cancellationToken);
+        CallAsync(() => client.ConfigurationFormAsync(new ConfigurationFormRequest(), cancellationToken: cancellationToken));
 
     public Task<CapabilitiesResponse> CapabilitiesAsync(CapabilitiesRequest request, CancellationToken cancellationToken) =>
-        CallAsync("Capabilities", request, CapabilitiesResponse.Parser, cancellationToken);
+        CallAsync(() => client.CapabilitiesAsync(request, cancellationToken: cancellationToken));
 
     public Task<TestResponse> TestAsync(TestRequest request, CancellationToken cancellationToken) =>
-        CallAsync("Test", request, TestResponse.Parser, cancellationToken);
+        CallAsync(() => client.TestAsync(request, cancellationToken: cancellationToken));
 
     public Task<DescribeTableResponse> DescribeTableAsync(DescribeTableRequest request, CancellationToken cancellationToken) =>
-        CallAsync("DescribeTable", request, DescribeTableResponse.Parser, cancellationToken);
+        CallAsync(() => client.DescribeTableAsync(request, cancellationToken: cancellationToken));
 
     public Task<CreateTableResponse> CreateTableAsync(CreateTableRequest request, CancellationToken cancellationToken) =>
-        CallAsync("CreateTable", request, CreateTableResponse.Parser, cancellationToken);
+        CallAsync(() => client.CreateTableAsync(request, cancellationToken: cancellationToken));
 
     public Task<AlterTableResponse> AlterTableAsync(AlterTableRequest request, CancellationToken cancellationToken) =>
-        CallAsync("AlterTable", request, AlterTableResponse.Parser, cancellationToken);
+        CallAsync(() => client.AlterTableAsync(request, cancellationToken: cancellationToken));
 
     public Task<TruncateResponse> TruncateAsync(TruncateRequest request, CancellationToken cancellationToken) =>
-        CallAsync("Truncate", request, TruncateResponse.Parser, cancellationToken);
+        CallAsync(() => client.TruncateAsync(request, cancellationToken: cancellationToken));
 
     public Task<WriteBatchResponse> WriteBatchAsync(WriteBatchRequest request, CancellationToken cancellationToken) =>
-        CallAsync("WriteBatch", request, WriteBatchResponse.Parser, cancellationToken);
+        CallAsync(() => client.WriteBatchAsync(request, cancellationToken: cancellationToken));
 
     public Task<WriteBatchResponse> WriteHistoryBatchAsync(WriteHistoryBatchRequest request, CancellationToken cancellationToken) =>
-        CallAsync("WriteHistoryBatch", request, WriteBatchResponse.Parser, cancellationToken);
+        CallAsync(() => client.WriteHistoryBatchAsync(request, cancellationToken: cancellationToken));
 
     public Task<MigrateResponse> MigrateAsync(MigrateRequest request, CancellationToken cancellationToken) =>
-        CallAsync("Migrate", request, MigrateResponse.Parser, cancellationToken);
+        CallAsync(() => client.MigrateAsync(request, cancellationToken: cancellationToken));
 
-    private async Task<TResponse> CallAsync<TRequest, TResponse>(string method, TRequest request, MessageParser<TResponse> parser,
-        CancellationToken cancellationToken)
-        where TRequest : IMessage<TRequest>
-        where TResponse : class, IMessage<TResponse>
+    private static async Task<TResponse> CallAsync<TResponse>(Func<AsyncUnaryCall<TResponse>> call)
     {
-        var result = await client.UnaryAsync(Service + method, request, parser, new GrpcCallOptions { CancellationToken = cancellationToken })
-            .ConfigureAwait(false);
-        return result.Status == StatusCode.OK && result.Response is not null
-            ? result.Response
-            : throw new ConnectorException(KindOf(result.Status), result.Message ?? $"{method} failed with {result.Status}");
+        try
+        {
+            using var pending = call();
+            return await pending.ResponseAsync.ConfigureAwait(false);
+        }
+        catch (RpcException e)
+        {
+            throw new ConnectorException(KindOf(e.StatusCode), e.Status.Detail);
+        }
     }
 
     private static ConnectorErrorKind KindOf(StatusCode status) => status switch

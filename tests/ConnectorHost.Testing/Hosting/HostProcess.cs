@@ -1,13 +1,17 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+using ConnectorHost.Testing.Grpc;
+using FivetranSdk.V2;
 
 namespace ConnectorHost.Testing.Hosting;
 
 /// <summary>
 /// The real host executable started for a test: a temp plugins.json, stdout captured as parsed log lines, ready
-/// when it has logged its "ConnectorHost ready" line. Dispose stops it (SIGTERM, then kill) and cleans up.
+/// when it has logged its "ConnectorHost ready" line. The ports come from its "Serving ... on port N" lines (the
+/// config asks for port 0, so the host binds free ports itself). Dispose stops it (SIGTERM, then kill) and cleans up.
 /// </summary>
-public sealed class HostProcess : IAsyncDisposable
+public sealed partial class HostProcess : IAsyncDisposable
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
@@ -20,6 +24,8 @@ public sealed class HostProcess : IAsyncDisposable
     private readonly List<string> _stderr = [];
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource _stdoutClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private HostClient? _sourcePortClients;
+    private HostClient? _destinationPortClients;
     private event Action? LineAdded;
 
     private HostProcess(Process process, string directory, HostConfig config)
@@ -31,9 +37,26 @@ public sealed class HostProcess : IAsyncDisposable
 
     public HostConfig Config { get; }
 
-    public int SourcePort => Config.SourcePort;
+    /// <summary>The port the host logged serving the source side on.</summary>
+    public int SourcePort => ServedPort("source");
 
-    public int DestinationPort => Config.DestinationPort;
+    /// <summary>The port the host logged serving the destination side on.</summary>
+    public int DestinationPort => ServedPort("destination");
+
+    /// <summary>Clients for the source side's port (one channel, closed when the host is disposed).</summary>
+    public HostClient SourcePortClients => _sourcePortClients ??= new HostClient(SourcePort);
+
+    /// <summary>Clients for the destination side's port (one channel, closed when the host is disposed).</summary>
+    public HostClient DestinationPortClients => _destinationPortClients ??= new HostClient(DestinationPort);
+
+    public SourceConnector.SourceConnectorClient SourceClient => SourcePortClients.Source;
+
+    public DestinationConnector.DestinationConnectorClient DestinationClient => DestinationPortClients.Destination;
+
+    /// <summary>The host's temp folder: plugins.json and the plugins' data folder (<c>data/</c>).</summary>
+    public string Directory => _directory;
+
+    public string DataDirectory => Path.Combine(_directory, "data");
 
     public int ProcessId => _process.Id;
 
@@ -90,7 +113,7 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>Starts the host with exactly these arguments (no plugins.json written unless the config is given).</summary>
     public static HostProcess Launch(HostConfig config, params string[] extraArgs)
     {
-        var directory = Directory.CreateTempSubdirectory("connectorhost-test-").FullName;
+        var directory = System.IO.Directory.CreateTempSubdirectory("connectorhost-test-").FullName;
         var configPath = config.WriteTo(directory);
         var start = new ProcessStartInfo("dotnet")
         {
@@ -131,16 +154,32 @@ public sealed class HostProcess : IAsyncDisposable
         return host;
     }
 
-    /// <summary>Waits until <paramref name="condition"/> holds for a logged line; fails with the output if the host exits first.</summary>
+    /// <summary>
+    /// Waits until <paramref name="condition"/> holds for a logged line; fails with the output if the host exits first
+    /// or the time is up. A condition that throws (e.g. on a line that is not JSON) fails the wait with that line,
+    /// never the process reader.
+    /// </summary>
     public async Task<HostLogLine> WaitForLogAsync(Func<HostLogLine, bool> condition, TimeSpan? timeout = null, string? what = null)
     {
         var found = new TaskCompletionSource<HostLogLine>(TaskCreationOptions.RunContinuationsAsynchronously);
         void Check()
         {
-            var match = Logs.FirstOrDefault(condition);
-            if (match is not null)
+            foreach (var line in Logs)
             {
-                found.TrySetResult(match);
+                try
+                {
+                    if (condition(line))
+                    {
+                        found.TrySetResult(line);
+                        return;
+                    }
+                }
+                catch (Exception e)
+                {
+                    found.TrySetException(new InvalidOperationException(
+                        $"Waiting for {what ?? "a log line"}: the condition threw {e.GetType().Name} on the line: {line.Raw}", e));
+                    return;
+                }
             }
         }
 
@@ -163,6 +202,27 @@ public sealed class HostProcess : IAsyncDisposable
             LineAdded -= Check;
         }
     }
+
+    /// <summary>Waits for a line whose message starts with <paramref name="prefix"/>.</summary>
+    public Task<HostLogLine> WaitForMessageAsync(string prefix, TimeSpan? timeout = null) =>
+        WaitForLogAsync(l => l.Message?.StartsWith(prefix, StringComparison.Ordinal) == true, timeout, $"a line starting \"{prefix}\"");
+
+    private int ServedPort(string side)
+    {
+        foreach (var line in Logs)
+        {
+            if (line.Message is { } message && ServingLine().Match(message) is { Success: true } match && match.Groups["side"].Value == side)
+            {
+                return int.Parse(match.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        throw new InvalidOperationException($"The host did not log serving its {side} side. Output:\n{string.Join('\n', Logs)}");
+    }
+
+    /// <summary>The host's per-side line: <c>Serving source plugin ExampleSource 1.0.0 as fivetran_sdk.v2.SourceConnector on port 50051</c>.</summary>
+    [GeneratedRegex(@"^Serving (?<side>source|destination) plugin \S+ \S+ as \S+ on port (?<port>\d+)$")]
+    private static partial Regex ServingLine();
 
     /// <summary>Sends SIGTERM and waits for the exit code.</summary>
     public async Task<int> StopAsync(TimeSpan? timeout = null)
@@ -194,6 +254,8 @@ public sealed class HostProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _sourcePortClients?.Dispose();
+        _destinationPortClients?.Dispose();
         try
         {
             if (!_process.HasExited)
@@ -210,7 +272,7 @@ public sealed class HostProcess : IAsyncDisposable
             _process.Dispose();
             try
             {
-                Directory.Delete(_directory, recursive: true);
+                System.IO.Directory.Delete(_directory, recursive: true);
             }
             catch (IOException)
             {

@@ -170,16 +170,8 @@ public sealed class ExampleDestinationConnectorTests : IDisposable
         }
     }
 
-    private (string Path, ByteString Key) WriteFile(string name, FileParams fileParams, params object?[][] rows)
-    {
-        var path = Path.Combine(_folder, name);
-        using var writer = BatchFileWriter.Create(path, fileParams, ["_fivetran_synced", "name", "id", "score"]);
-        foreach (var row in rows)
-        {
-            writer.WriteRow(row);
-        }
-        return (path, writer.KeyBytes);
-    }
+    private WrittenBatchFile WriteFile(string name, FileParams fileParams, params object?[][] rows) =>
+        BatchFileWriter.Write(Path.Combine(_folder, name), fileParams, ["_fivetran_synced", "name", "id", "score"], rows);
 
     private static readonly DateTimeOffset Synced = new(2024, 1, 1, 10, 0, 0, TimeSpan.Zero);
 

@@ -1,56 +1,28 @@
+using System.Security.Cryptography;
 using ConnectorHost.Testing.BatchFiles;
-using ConnectorHost.Testing.Grpc;
 using ConnectorHost.Testing.Hosting;
-using ConnectorHost.Transport;
 using FivetranSdk.V2;
 using Google.Protobuf;
+using Grpc.Core;
 using Xunit;
 
 namespace ConnectorHost.Tests.ExampleDestination;
 
 /// <summary>One real host serving the ExampleDestination plugin from artifacts/plugins, shared by the class's tests.</summary>
-public sealed class ExampleDestinationHostFixture : IAsyncLifetime
+public sealed class ExampleDestinationHostFixture : HostFixture, IAsyncLifetime
 {
-    public HostProcess Host { get; private set; } = null!;
-
-    public GrpcTestClient Client { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        Host = await HostProcess.StartAsync(new HostConfig { PluginsDirectory = RepoPaths.PluginsDirectory, DestinationPlugin = "ExampleDestination" });
-        Client = new GrpcTestClient(Host.DestinationPort);
-    }
-
-    public async Task DisposeAsync()
-    {
-        Client?.Dispose();
-        if (Host is not null)
-        {
-            await Host.DisposeAsync();
-        }
-    }
+    protected override HostConfig Config => new() { PluginsDirectory = RepoPaths.PluginsDirectory, DestinationPlugin = "ExampleDestination" };
 }
 
 /// <summary>Every DestinationConnector RPC of the example destination, called on the wire through the host.</summary>
-public sealed class ExampleDestinationEndToEndTests : IClassFixture<ExampleDestinationHostFixture>, IDisposable
+public sealed class ExampleDestinationEndToEndTests(ExampleDestinationHostFixture fixture) : IClassFixture<ExampleDestinationHostFixture>, IDisposable
 {
-    private const string Service = "/fivetran_sdk.v2.DestinationConnector/";
     private static readonly DateTimeOffset Synced = new(2024, 1, 1, 10, 0, 0, TimeSpan.Zero);
 
-    private readonly ExampleDestinationHostFixture _fixture;
+    private readonly DestinationConnector.DestinationConnectorClient _client = fixture.Host.DestinationClient;
     private readonly string _folder = Directory.CreateTempSubdirectory("example-destination-e2e-").FullName;
 
-    public ExampleDestinationEndToEndTests(ExampleDestinationHostFixture fixture)
-    {
-        _fixture = fixture;
-    }
-
     public void Dispose() => Directory.Delete(_folder, recursive: true);
-
-    private Task<GrpcCallResult<TResponse>> Call<TRequest, TResponse>(string method, TRequest request, MessageParser<TResponse> parser)
-        where TRequest : IMessage<TRequest>
-        where TResponse : class, IMessage<TResponse> =>
-        _fixture.Client.UnaryAsync(Service + method, request, parser);
 
     private static Table Orders(string name) => new()
     {
@@ -64,51 +36,43 @@ public sealed class ExampleDestinationEndToEndTests : IClassFixture<ExampleDesti
         },
     };
 
-    private (string Path, ByteString Key) WriteFile(string name, FileParams fileParams, params object?[][] rows)
-    {
-        var path = Path.Combine(_folder, name);
-        using var writer = BatchFileWriter.Create(path, fileParams, ["amount", "_fivetran_synced", "id", "note"]);
-        foreach (var row in rows)
-        {
-            writer.WriteRow(row);
-        }
-        return (path, writer.KeyBytes);
-    }
+    private WrittenBatchFile WriteFile(string name, FileParams fileParams, params object?[][] rows) =>
+        BatchFileWriter.Write(Path.Combine(_folder, name), fileParams, ["amount", "_fivetran_synced", "id", "note"], rows);
 
     [Fact]
     public async Task Configuration_form_capabilities_test_and_migrate_answer_on_the_wire()
     {
-        var form = (await Call("ConfigurationForm", new ConfigurationFormRequest(), ConfigurationFormResponse.Parser)).ResponseOrThrow();
+        var form = await _client.ConfigurationFormAsync(new ConfigurationFormRequest());
         Assert.Equal(["writerType", "conditional_field_for_file", "conditional_field_for_cloud", "conditional_field_for_database", "enableEncryption"],
             form.Fields.Select(f => f.Name));
         Assert.Equal(["connect", "select"], form.Tests.Select(t => t.Name));
 
-        var capabilities = (await Call("Capabilities", new CapabilitiesRequest(), CapabilitiesResponse.Parser)).ResponseOrThrow();
+        var capabilities = await _client.CapabilitiesAsync(new CapabilitiesRequest());
         Assert.Equal(BatchFileFormat.Csv, capabilities.BatchFileFormat);
 
-        Assert.True((await Call("Test", new TestRequest { Name = "connect" }, TestResponse.Parser)).ResponseOrThrow().Success);
-        Assert.True((await Call("Test", new TestRequest { Name = "select" }, TestResponse.Parser)).ResponseOrThrow().Success);
-        var unknown = (await Call("Test", new TestRequest { Name = "nope" }, TestResponse.Parser)).ResponseOrThrow();
+        Assert.True((await _client.TestAsync(new TestRequest { Name = "connect" })).Success);
+        Assert.True((await _client.TestAsync(new TestRequest { Name = "select" })).Success);
+        var unknown = await _client.TestAsync(new TestRequest { Name = "nope" });
         Assert.Equal("Unknown test 'nope'. Known tests: connect, select.", unknown.Failure);
 
-        var migrate = (await Call("Migrate", new MigrateRequest { Details = new MigrationDetails { Schema = "s", Table = "t" } }, MigrateResponse.Parser)).ResponseOrThrow();
+        var migrate = await _client.MigrateAsync(new MigrateRequest { Details = new MigrationDetails { Schema = "s", Table = "t" } });
         Assert.True(migrate.Unsupported);
     }
 
     [Fact]
     public async Task Table_calls_keep_an_in_memory_registry()
     {
-        var describeMissing = (await Call("DescribeTable", new DescribeTableRequest { SchemaName = "e2e", TableName = "orders_reg" }, DescribeTableResponse.Parser)).ResponseOrThrow();
+        var describeMissing = await _client.DescribeTableAsync(new DescribeTableRequest { SchemaName = "e2e", TableName = "orders_reg" });
         Assert.True(describeMissing.NotFound);
 
-        Assert.True((await Call("CreateTable", new CreateTableRequest { SchemaName = "e2e", Table = Orders("orders_reg") }, CreateTableResponse.Parser)).ResponseOrThrow().Success);
-        var described = (await Call("DescribeTable", new DescribeTableRequest { SchemaName = "e2e", TableName = "orders_reg" }, DescribeTableResponse.Parser)).ResponseOrThrow();
+        Assert.True((await _client.CreateTableAsync(new CreateTableRequest { SchemaName = "e2e", Table = Orders("orders_reg") })).Success);
+        var described = await _client.DescribeTableAsync(new DescribeTableRequest { SchemaName = "e2e", TableName = "orders_reg" });
         Assert.Equal(Orders("orders_reg"), described.Table);
 
         var altered = Orders("orders_reg");
         altered.Columns.Add(new Column { Name = "extra", Type = DataType.Json });
-        Assert.True((await Call("AlterTable", new AlterTableRequest { SchemaName = "e2e", Table = altered, DropColumns = true }, AlterTableResponse.Parser)).ResponseOrThrow().Success);
-        Assert.Equal(altered, (await Call("DescribeTable", new DescribeTableRequest { SchemaName = "e2e", TableName = "orders_reg" }, DescribeTableResponse.Parser)).ResponseOrThrow().Table);
+        Assert.True((await _client.AlterTableAsync(new AlterTableRequest { SchemaName = "e2e", Table = altered, DropColumns = true })).Success);
+        Assert.Equal(altered, (await _client.DescribeTableAsync(new DescribeTableRequest { SchemaName = "e2e", TableName = "orders_reg" })).Table);
 
         var truncate = new TruncateRequest
         {
@@ -118,7 +82,7 @@ public sealed class ExampleDestinationEndToEndTests : IClassFixture<ExampleDesti
             UtcDeleteBefore = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(Synced),
             Soft = new SoftTruncate { DeletedColumn = "_fivetran_deleted" },
         };
-        Assert.True((await Call("Truncate", truncate, TruncateResponse.Parser)).ResponseOrThrow().Success);
+        Assert.True((await _client.TruncateAsync(truncate)).Success);
     }
 
     [Fact]
@@ -140,13 +104,12 @@ public sealed class ExampleDestinationEndToEndTests : IClassFixture<ExampleDesti
             Keys = { [replace.Path] = replace.Key, [update.Path] = update.Key, [delete.Path] = delete.Key },
         };
 
-        var result = await Call("WriteBatch", request, WriteBatchResponse.Parser);
+        var response = await _client.WriteBatchAsync(request);
 
-        Assert.Equal(StatusCode.OK, result.Status);
-        Assert.True(result.Response!.Success);
+        Assert.True(response.Success);
         foreach (var (operation, path, rows) in new[] { ("replace", replace.Path, 2), ("update", update.Path, 1), ("delete", delete.Path, 1) })
         {
-            var line = await _fixture.Host.WaitForLogAsync(l => l.Message == $"Read {operation} file {path} for table e2e.orders_wb: {rows} rows");
+            var line = await fixture.Host.WaitForLogAsync(l => l.Message == $"Read {operation} file {path} for table e2e.orders_wb: {rows} rows");
             Assert.Equal("INFO", line.Level);
             Assert.Equal("sdk_destination", line.Origin);
         }
@@ -172,10 +135,10 @@ public sealed class ExampleDestinationEndToEndTests : IClassFixture<ExampleDesti
             Keys = { [earliest.Path] = earliest.Key, [replace.Path] = replace.Key, [update.Path] = update.Key, [delete.Path] = delete.Key },
         };
 
-        Assert.True((await Call("WriteHistoryBatch", request, WriteBatchResponse.Parser)).ResponseOrThrow().Success);
+        Assert.True((await _client.WriteHistoryBatchAsync(request)).Success);
 
-        await _fixture.Host.WaitForLogAsync(l => l.Message?.StartsWith($"Read delete file {delete.Path}", StringComparison.Ordinal) == true);
-        var order = _fixture.Host.Logs
+        await fixture.Host.WaitForMessageAsync($"Read delete file {delete.Path}");
+        var order = fixture.Host.Logs
             .Select(l => l.Message ?? "")
             .Where(m => m.Contains("for table e2e.orders_hist", StringComparison.Ordinal))
             .Select(m => m.Split(' ')[1])
@@ -187,39 +150,86 @@ public sealed class ExampleDestinationEndToEndTests : IClassFixture<ExampleDesti
     public async Task Bad_files_answer_precise_statuses()
     {
         var fileParams = BatchFileWriter.Params(Compression.Zstd, Encryption.Aes);
-        var bad = WriteFile("e2e-bad.csv.zst.aes", fileParams, ["not-a-decimal", Synced, 1L, "x"]);
-        var badValue = await Call("WriteBatch", new WriteBatchRequest
-        {
-            SchemaName = "e2e",
-            Table = Orders("orders_bad"),
-            FileParams = fileParams,
-            ReplaceFiles = { bad.Path },
-            Keys = { [bad.Path] = bad.Key },
-        }, WriteBatchResponse.Parser);
-        Assert.Equal(StatusCode.InvalidArgument, badValue.Status);
+        var key = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
+        var bad = BatchFileWriter.Write(Path.Combine(_folder, "e2e-bad.csv.zst.aes"), fileParams, ["amount", "_fivetran_synced", "id", "note"],
+            [["not-a-decimal", Synced, 1L, "x"]], key);
+        var badValue = await CallFailingAsync(_client.WriteBatchAsync(Replace(bad.Path, fileParams, bad.Key)));
+        Assert.Equal(StatusCode.InvalidArgument, badValue.StatusCode);
         Assert.Equal($"batch file '{bad.Path}', row 1, column 'amount': value 'not-a-decimal' is not a valid DECIMAL (expected a decimal number such as -123.4500)",
-            badValue.Message);
+            badValue.Status.Detail);
 
-        var wrongKey = await Call("WriteBatch", new WriteBatchRequest
-        {
-            SchemaName = "e2e",
-            Table = Orders("orders_bad"),
-            FileParams = fileParams,
-            ReplaceFiles = { bad.Path },
-            Keys = { [bad.Path] = ByteString.CopyFrom(BatchFileWriter.NewKey()) },
-        }, WriteBatchResponse.Parser);
-        Assert.Equal(StatusCode.InvalidArgument, wrongKey.Status);
-        Assert.Contains("the AES key is wrong or the file was tampered with", wrongKey.Message);
+        // Decrypting with a wrong key ends in bad PKCS#7 padding for all but about 1 key in 256: take the first of a fixed
+        // sequence of keys that does so for this file, so the outcome never depends on the random IV.
+        var wrongKey = await CallFailingAsync(_client.WriteBatchAsync(Replace(bad.Path, fileParams, ByteString.CopyFrom(WrongKeyFailingPadding(bad.Path)))));
+        Assert.Equal(StatusCode.InvalidArgument, wrongKey.StatusCode);
+        Assert.Contains($"'{bad.Path}'", wrongKey.Status.Detail);
+        Assert.Contains("the AES key is wrong or the file was tampered with", wrongKey.Status.Detail);
+
+        // Tampering: flip the second-to-last cipher block so the last plaintext byte (the padding length) becomes 0,
+        // which PKCS#7 always rejects, whatever the file's bytes.
+        var tampered = Path.Combine(_folder, "e2e-tampered.csv.zst.aes");
+        File.WriteAllBytes(tampered, ZeroPaddingByte(File.ReadAllBytes(bad.Path), key));
+        var tamperedStatus = await CallFailingAsync(_client.WriteBatchAsync(Replace(tampered, fileParams, bad.Key)));
+        Assert.Equal(StatusCode.InvalidArgument, tamperedStatus.StatusCode);
+        Assert.Contains($"'{tampered}'", tamperedStatus.Status.Detail);
+        Assert.Contains("the AES key is wrong or the file was tampered with", tamperedStatus.Status.Detail);
 
         var missing = Path.Combine(_folder, "missing.csv.zst.aes");
-        var notFound = await Call("WriteHistoryBatch", new WriteHistoryBatchRequest
+        var notFound = await CallFailingAsync(_client.WriteHistoryBatchAsync(new WriteHistoryBatchRequest
         {
             SchemaName = "e2e",
             Table = Orders("orders_bad"),
             FileParams = fileParams,
             EarliestStartFiles = { missing },
-        }, WriteBatchResponse.Parser);
-        Assert.Equal(StatusCode.NotFound, notFound.Status);
-        Assert.Equal($"batch file '{missing}': the file does not exist", notFound.Message);
+        }));
+        Assert.Equal(StatusCode.NotFound, notFound.StatusCode);
+        Assert.Equal($"batch file '{missing}': the file does not exist", notFound.Status.Detail);
+    }
+
+    private static WriteBatchRequest Replace(string path, FileParams fileParams, ByteString key) => new()
+    {
+        SchemaName = "e2e",
+        Table = Orders("orders_bad"),
+        FileParams = fileParams,
+        ReplaceFiles = { path },
+        Keys = { [path] = key },
+    };
+
+    private static async Task<RpcException> CallFailingAsync<T>(AsyncUnaryCall<T> call)
+    {
+        using (call)
+        {
+            return await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
+        }
+    }
+
+    private static byte[] WrongKeyFailingPadding(string path)
+    {
+        var file = File.ReadAllBytes(path);
+        for (var i = 0; ; i++)
+        {
+            var candidate = SHA256.HashData(BitConverter.GetBytes(i));
+            using var aes = Aes.Create();
+            aes.Key = candidate;
+            try
+            {
+                aes.DecryptCbc(file.AsSpan(16), file.AsSpan(0, 16), PaddingMode.PKCS7);
+            }
+            catch (CryptographicException)
+            {
+                return candidate;
+            }
+        }
+    }
+
+    private static byte[] ZeroPaddingByte(byte[] file, byte[] key)
+    {
+        using var aes = Aes.Create();
+        aes.Key = key;
+        var plain = aes.DecryptCbc(file.AsSpan(16), file.AsSpan(0, 16), PaddingMode.None);
+        var tampered = (byte[])file.Clone();
+        // The last plaintext byte is the previous cipher block's last byte XOR the block cipher output: XOR it away.
+        tampered[^17] ^= plain[^1];
+        return tampered;
     }
 }

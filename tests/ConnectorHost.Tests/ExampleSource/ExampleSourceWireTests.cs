@@ -1,32 +1,27 @@
-using ConnectorHost.Testing.Grpc;
 using ConnectorHost.Testing.Source;
-using ConnectorHost.Transport;
 using FivetranSdk.V2;
 using Google.Protobuf;
+using Grpc.Core;
 using Xunit;
 
 namespace ConnectorHost.Tests.ExampleSource;
 
 /// <summary>The example source through the real host over HTTP/2, checked against example-behaviour.md.</summary>
-public sealed class ExampleSourceWireTests(ExampleSourceHostFixture fixture) : IClassFixture<ExampleSourceHostFixture>, IDisposable
+public sealed class ExampleSourceWireTests(ExampleSourceHostFixture fixture) : IClassFixture<ExampleSourceHostFixture>
 {
-    private const string Service = ExampleSourceHostFixture.Service;
-
-    private readonly GrpcTestClient _client = fixture.NewClient();
-
-    public void Dispose() => _client.Dispose();
+    private readonly SourceConnector.SourceConnectorClient _client = fixture.Host.SourceClient;
 
     [Fact]
     public async Task ConfigurationForm_answers_the_exact_form()
     {
-        var form = (await _client.UnaryAsync(Service + "ConfigurationForm", new ConfigurationFormRequest(), ConfigurationFormResponse.Parser)).ResponseOrThrow();
+        var form = await _client.ConfigurationFormAsync(new ConfigurationFormRequest());
         Assert.Equal(JsonParser.Default.Parse<ConfigurationFormResponse>(ExampleSourcePluginTests.ExpectedFormJson), form);
     }
 
     [Fact]
     public async Task Schema_answers_two_tables_without_schema()
     {
-        var schema = (await _client.UnaryAsync(Service + "Schema", new SchemaRequest(), SchemaResponse.Parser)).ResponseOrThrow();
+        var schema = await _client.SchemaAsync(new SchemaRequest());
         Assert.Equal(JsonParser.Default.Parse<SchemaResponse>(ExampleSourcePluginTests.ExpectedSchemaJson), schema);
     }
 
@@ -70,10 +65,18 @@ public sealed class ExampleSourceWireTests(ExampleSourceHostFixture fixture) : I
     [Fact]
     public async Task Update_with_invalid_state_answers_INVALID_ARGUMENT_saying_why()
     {
-        var result = await _client.ServerStreamingAsync(Service + "Update", new UpdateRequest { StateJson = "{cursor" }, UpdateResponse.Parser);
-        Assert.Equal(StatusCode.InvalidArgument, result.Status);
-        Assert.Contains("state_json is not valid JSON", result.Message);
-        Assert.Empty(result.Response ?? []);
+        using var call = _client.Update(new UpdateRequest { StateJson = "{cursor" });
+        var received = new List<UpdateResponse>();
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            await foreach (var response in call.ResponseStream.ReadAllAsync())
+            {
+                received.Add(response);
+            }
+        });
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("state_json is not valid JSON", error.Status.Detail);
+        Assert.Empty(received);
     }
 
     [Fact]
@@ -96,7 +99,7 @@ public sealed class ExampleSourceWireTests(ExampleSourceHostFixture fixture) : I
             request.Configuration[key] = value;
         }
 
-        return (await _client.UnaryAsync(Service + "Test", request, TestResponse.Parser)).ResponseOrThrow();
+        return await _client.TestAsync(request);
     }
 
     private async Task<IReadOnlyList<UpdateResponse>> Update(string? state, params (string Key, string Value)[] configuration)
@@ -112,8 +115,7 @@ public sealed class ExampleSourceWireTests(ExampleSourceHostFixture fixture) : I
             request.Configuration[key] = value;
         }
 
-        var result = await _client.ServerStreamingAsync(Service + "Update", request, UpdateResponse.Parser);
-        Assert.True(result.Status == StatusCode.OK, $"Update failed: {result.Status} {result.Message}");
-        return result.Response!;
+        using var call = _client.Update(request);
+        return await call.ResponseStream.ReadAllAsync().ToListAsync();
     }
 }

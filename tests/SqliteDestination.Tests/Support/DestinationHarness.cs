@@ -111,15 +111,9 @@ public sealed class DestinationHarness : IDisposable
     /// <summary>A batch file: header and rows (use <see cref="BatchFileWriter.Unmodified"/> for unmodified cells).</summary>
     public string File(string[] header, params object?[][] rows)
     {
-        var path = Path.Combine(Directory, $"batch-{Interlocked.Increment(ref _fileCounter)}.csv.zst.aes");
-        using var writer = BatchFileWriter.Create(path, FileParams, header);
-        foreach (var row in rows)
-        {
-            writer.WriteRow(row);
-        }
-
-        Keys[path] = writer.KeyBytes;
-        return path;
+        var file = BatchFileWriter.Write(Path.Combine(Directory, $"batch-{Interlocked.Increment(ref _fileCounter)}.csv.zst.aes"), FileParams, header, rows);
+        Keys[file.Path] = file.Key;
+        return file.Path;
     }
 
     public Dictionary<string, ByteString> Keys { get; } = new();
@@ -135,8 +129,8 @@ public sealed class DestinationHarness : IDisposable
         return request;
     }
 
-    public Task WriteAsync(Table table, IEnumerable<string>? replace = null, IEnumerable<string>? update = null, IEnumerable<string>? delete = null) =>
-        Connector.WriteBatchAsync(Batch(table, replace, update, delete), default);
+    public async Task WriteAsync(Table table, IEnumerable<string>? replace = null, IEnumerable<string>? update = null, IEnumerable<string>? delete = null) =>
+        Assert.True((await Connector.WriteBatchAsync(Batch(table, replace, update, delete), default)).Success);
 
     public async Task WriteHistoryAsync(Table table, IEnumerable<string>? earliest = null, IEnumerable<string>? replace = null, IEnumerable<string>? update = null, IEnumerable<string>? delete = null)
     {

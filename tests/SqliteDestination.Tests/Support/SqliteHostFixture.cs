@@ -5,26 +5,10 @@ using Xunit;
 namespace SqliteDestination.Tests.Support;
 
 /// <summary>One real host serving SqliteDestination from artifacts/plugins, shared by a test class.</summary>
-public sealed class SqliteHostFixture : IAsyncLifetime
+public sealed class SqliteHostFixture : HostFixture, IAsyncLifetime
 {
-    private HostProcess? _host;
-    private GrpcTestClient? _client;
+    protected override HostConfig Config => new() { PluginsDirectory = RepoPaths.PluginsDirectory, DestinationPlugin = "SqliteDestination" };
 
-    public GrpcDestinationConnector Connector { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        _host = await HostProcess.StartAsync(new HostConfig { PluginsDirectory = RepoPaths.PluginsDirectory, DestinationPlugin = "SqliteDestination" });
-        _client = new GrpcTestClient(_host.DestinationPort);
-        Connector = new GrpcDestinationConnector(_client);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client?.Dispose();
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
+    /// <summary>The plugin behind the host, as an <see cref="ConnectorHost.Abstractions.Destination.IDestinationConnector"/> over gRPC.</summary>
+    public GrpcDestinationConnector Connector => new(Host.DestinationClient);
 }

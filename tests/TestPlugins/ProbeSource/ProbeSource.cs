@@ -10,7 +10,8 @@ namespace ProbeSource;
 /// <summary>
 /// A deterministic source for host tests. Request configuration drives it:
 /// "behaviour" = connector-error (with "kind" = a ConnectorErrorKind and "message"), plain-error ("message"),
-/// slow (Update: one record, then wait for cancellation), log-config (logs the whole configuration dictionary);
+/// slow (Update: one record, then wait for cancellation; logs "update cancelled", or "update cancelled for X" when
+/// "caller" = X names who called, so concurrent clients can each find their own line), log-config (logs the whole configuration dictionary);
 /// "responseBytes" = N makes Test's failure text / Schema's table name N characters long.
 /// Without a behaviour: Test answers failure "configuration entries: N", Update sends 3 records and a checkpoint.
 /// </summary>
@@ -49,7 +50,15 @@ public sealed class ProbeSource(PluginContext context) : ISourceConnector
             }
             catch (OperationCanceledException)
             {
-                _logger.LogInformation("update cancelled");
+                if (request.Configuration.TryGetValue("caller", out var caller))
+                {
+                    _logger.LogInformation("update cancelled for {Caller}", caller);
+                }
+                else
+                {
+                    _logger.LogInformation("update cancelled");
+                }
+
                 throw;
             }
         }

@@ -1,6 +1,7 @@
 // Interop suite: Node @grpc/grpc-js (+ @grpc/proto-loader loading protos/ at run time) against a running ConnectorHost.
 // Environment: INTEROP_SOURCE, INTEROP_DESTINATION, INTEROP_PROBE_SOURCE (host:port), INTEROP_PROTOS (protos/ folder),
-// INTEROP_RESULT (JSON result file {case: {passed, detail}}). Run: node --test interop.test.js
+// INTEROP_RESULT (JSON result file {case: {passed, detail}}), INTEROP_RUN (a name for this run: the slow probe calls
+// carry "<run>/<case>" so the probe's "update cancelled for ..." line names its run and case). Run: node --test interop.test.js
 'use strict';
 const { test, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -14,6 +15,8 @@ const SOURCE = process.env.INTEROP_SOURCE || 'localhost:50051';
 const DESTINATION = process.env.INTEROP_DESTINATION || 'localhost:50052';
 const PROBE_SOURCE = process.env.INTEROP_PROBE_SOURCE;
 const MiB = 1024 * 1024;
+const RUN = process.env.INTEROP_RUN || 'manual';
+const slowUpdate = (name) => ({ configuration: { behaviour: 'slow', caller: `${RUN}/${name}` } });
 const CONFIG = { apiBaseURL: 'https://api.example.com/', authenticationMethod: 'None', apiVersion: 'v2' };
 
 const definition = protoLoader.loadSync(
@@ -262,14 +265,15 @@ interopCase('unimplemented_service', async () => {
 
 interopCase('deadline_exceeded_on_slow_stream', async () => {
   const started = Date.now();
-  const s = stream(probeClient(), 'Update', { configuration: { behaviour: 'slow' } }, { seconds: 1 });
+  // 3 s: the first record must reach the client before the deadline even on a loaded 2-core machine.
+  const s = stream(probeClient(), 'Update', slowUpdate('deadline_exceeded_on_slow_stream'), { seconds: 3 });
   await expectStatus(s.done, grpc.status.DEADLINE_EXCEEDED);
   assert.ok(s.messages.length >= 1, 'the first record must arrive before the deadline');
   assert.ok(Date.now() - started < 30000, 'deadline must end the call promptly');
 });
 
 interopCase('cancel_mid_stream', async () => {
-  const s = stream(probeClient(), 'Update', { configuration: { behaviour: 'slow' } });
+  const s = stream(probeClient(), 'Update', slowUpdate('cancel_mid_stream'));
   await new Promise((resolve) => s.call.once('data', resolve));
   s.call.cancel();
   await expectStatus(s.done, grpc.status.CANCELLED);

@@ -8,6 +8,8 @@ Debian's protoc + grpc_python_plugin). Addresses come from the environment:
   INTEROP_PROTOS                                   the protos/ folder (default: ../../../protos)
   INTEROP_RESULT                                   where to write the JSON result {case: {"passed": bool, "detail": str}}
   INTEROP_ONLY                                     optional comma-separated case names to run
+  INTEROP_RUN                                      a name for this run: the slow probe calls carry "<run>/<case>" so the
+                                                   probe's "update cancelled for ..." log line names its own run and case
 Run with /usr/bin/python3 (the interpreter Debian's python3-grpcio serves).
 """
 import json
@@ -369,22 +371,30 @@ def case_unimplemented_service():
                   "unknown service")
 
 
+RUN = os.environ.get("INTEROP_RUN", "manual")
+
+
+def slow_update(case):
+    return source_pb.UpdateRequest(configuration={"behaviour": "slow", "caller": f"{RUN}/{case}"})
+
+
 def case_deadline_exceeded_on_slow_stream():
     started = time.monotonic()
-    stream = probe_source().Update(source_pb.UpdateRequest(configuration={"behaviour": "slow"}), timeout=1.0)
+    # 3 s: the first record must reach the client before the deadline even on a loaded 2-core machine.
+    stream = probe_source().Update(slow_update("deadline_exceeded_on_slow_stream"), timeout=3.0)
     received = []
 
     def consume():
         for response in stream:
             received.append(response)
 
-    expect_status(consume, grpc.StatusCode.DEADLINE_EXCEEDED, "slow stream with a 1 s deadline")
+    expect_status(consume, grpc.StatusCode.DEADLINE_EXCEEDED, "slow stream with a 3 s deadline")
     check(len(received) >= 1, "the first record must arrive before the deadline")
     check(time.monotonic() - started < 30, "deadline must end the call promptly")
 
 
 def case_cancel_mid_stream():
-    stream = probe_source().Update(source_pb.UpdateRequest(configuration={"behaviour": "slow"}), timeout=TIMEOUT)
+    stream = probe_source().Update(slow_update("cancel_mid_stream"), timeout=TIMEOUT)
     first = next(stream)
     check(first.WhichOneof("operation") in ("record", "records"), f"first message before cancelling: {first}")
     stream.cancel()

@@ -334,15 +334,5 @@ public sealed class GrpcStreamingCall : IAsyncDisposable
     }
 }
 
-public sealed record RawGrpcResponse(int HttpStatus, byte[] Body, IReadOnlyDictionary<string, string> Headers,
-    IReadOnlyDictionary<string, string> Trailers)
-{
-    public string? GrpcStatus => Trailers.GetValueOrDefault("grpc-status") ?? Headers.GetValueOrDefault("grpc-status");
-
-    public string? GrpcMessage => (Trailers.GetValueOrDefault("grpc-message") ?? Headers.GetValueOrDefault("grpc-message")) is { } m
-        ? Uri.UnescapeDataString(m)
-        : null;
-}
-
 /// <summary>A call that did not end with status OK and exactly one well-formed response.</summary>
 public sealed class GrpcCallException(string message) : Exception(message);
