@@ -98,6 +98,7 @@ internal static class HistoryBatchWriter
     /// <summary>
     /// Each update row becomes a new version: modified cells from the file, the others from the latest version
     /// of the same key that started before it (the one active before this batch, or the previous row of the file).
+    /// A key with no earlier version is a record the destination does not have: the row is ignored (tester README).
     /// </summary>
     private static void InsertUpdatedVersions(SqliteConnection connection, TableDefinition table, IReadOnlyList<ColumnDefinition> key, BatchFile file, BatchProgress progress)
     {
@@ -132,7 +133,7 @@ internal static class HistoryBatchWriter
         var previous = $"SELECT * FROM {t} WHERE {KeyCondition(key, keyFirst)} AND {Sql.Quote(start.PhysicalName)} < ?{startParameter} ORDER BY {Sql.Quote(start.PhysicalName)} DESC LIMIT 1";
         var others = table.Columns.Where(c => !storageKey.Contains(c)).ToList();
         var sql = $"INSERT INTO {t} ({Sql.QuoteList(table.Columns.Select(c => c.PhysicalName))}) "
-            + $"SELECT {string.Join(", ", selects)} FROM (SELECT 1) LEFT JOIN ({previous}) AS prev ON 1 WHERE 1 "
+            + $"SELECT {string.Join(", ", selects)} FROM (SELECT 1) JOIN ({previous}) AS prev ON 1 WHERE 1 "
             + $"ON CONFLICT ({Sql.QuoteList(storageKey.Select(k => k.PhysicalName))}) DO "
             + (others.Count == 0 ? "NOTHING" : "UPDATE SET " + string.Join(", ", others.Select(c => $"{Sql.Quote(c.PhysicalName)} = excluded.{Sql.Quote(c.PhysicalName)}")));
         using var statement = new RawStatement(connection, sql);
