@@ -18,23 +18,15 @@ public interface ISyncSource
 }
 
 /// <summary>
-/// A source plugin called in process: Update runs the plugin with the same batching output the host uses, and its
-/// responses are read through a bounded channel, so a fast source waits for the sync instead of filling memory.
+/// Turns a producer that writes UpdateResponses into a sink (a plugin's Update behind the host's batching) into the
+/// stream a sync reads, through a bounded channel: a fast source waits for the sync instead of filling memory.
 /// </summary>
-public sealed class InProcessSyncSource(ISourceConnector connector, RecordBatchOptions? batching = null) : ISyncSource
+public static class UpdateChannel
 {
     private const int ResponsesInFlight = 64;
 
-    public Task<ConfigurationFormResponse> ConfigurationFormAsync(CancellationToken cancellationToken) =>
-        connector.ConfigurationFormAsync(cancellationToken);
-
-    public Task<TestResponse> TestAsync(TestRequest request, CancellationToken cancellationToken) =>
-        connector.TestAsync(request, cancellationToken);
-
-    public Task<SchemaResponse> SchemaAsync(SchemaRequest request, CancellationToken cancellationToken) =>
-        connector.SchemaAsync(request, cancellationToken);
-
-    public async IAsyncEnumerable<UpdateResponse> UpdateAsync(UpdateRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static async IAsyncEnumerable<UpdateResponse> ReadAsync(
+        Func<IUpdateResponseSink, CancellationToken, Task> produce, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var channel = Channel.CreateBounded<UpdateResponse>(new BoundedChannelOptions(ResponsesInFlight) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -42,9 +34,7 @@ public sealed class InProcessSyncSource(ISourceConnector connector, RecordBatchO
         {
             try
             {
-                var output = new RecordBatcher(new ChannelSink(channel.Writer), batching);
-                await connector.UpdateAsync(request, output, stop.Token).ConfigureAwait(false);
-                await output.FlushAsync(stop.Token).ConfigureAwait(false);
+                await produce(new ChannelSink(channel.Writer), stop.Token).ConfigureAwait(false);
                 channel.Writer.TryComplete();
             }
             catch (Exception e)
@@ -62,7 +52,7 @@ public sealed class InProcessSyncSource(ISourceConnector connector, RecordBatchO
         }
         finally
         {
-            // The consumer stopped early (destination failure, cancellation): stop the plugin and wait for it.
+            // The reader stopped early (destination failure, cancellation): stop the producer and wait for it.
             await stop.CancelAsync().ConfigureAwait(false);
             await producer.ConfigureAwait(false);
         }
@@ -72,4 +62,25 @@ public sealed class InProcessSyncSource(ISourceConnector connector, RecordBatchO
     {
         public ValueTask WriteAsync(UpdateResponse response, CancellationToken cancellationToken) => writer.WriteAsync(response, cancellationToken);
     }
+}
+
+/// <summary>A source plugin called directly in process, with the same batching output the host gives it.</summary>
+public sealed class InProcessSyncSource(ISourceConnector connector, RecordBatchOptions? batching = null) : ISyncSource
+{
+    public Task<ConfigurationFormResponse> ConfigurationFormAsync(CancellationToken cancellationToken) =>
+        connector.ConfigurationFormAsync(cancellationToken);
+
+    public Task<TestResponse> TestAsync(TestRequest request, CancellationToken cancellationToken) =>
+        connector.TestAsync(request, cancellationToken);
+
+    public Task<SchemaResponse> SchemaAsync(SchemaRequest request, CancellationToken cancellationToken) =>
+        connector.SchemaAsync(request, cancellationToken);
+
+    public IAsyncEnumerable<UpdateResponse> UpdateAsync(UpdateRequest request, CancellationToken cancellationToken) =>
+        UpdateChannel.ReadAsync(async (sink, token) =>
+        {
+            var output = new RecordBatcher(sink, batching);
+            await connector.UpdateAsync(request, output, token).ConfigureAwait(false);
+            await output.FlushAsync(token).ConfigureAwait(false);
+        }, cancellationToken);
 }
