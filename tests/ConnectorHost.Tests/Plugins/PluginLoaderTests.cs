@@ -175,6 +175,21 @@ public sealed class PluginLoaderTests : IDisposable
         Assert.All(mapped, path => Assert.DoesNotContain(Path.Combine(RepoPaths.Root, "tests"), path, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Hot_reloadable_builds_keep_their_own_dependency_versions()
+    {
+        _plugins.CopyPlugin("IsolationSourceA");
+        _plugins.CopyPlugin("IsolationDestinationB");
+        var loader = new PluginLoader(_plugins.Path, _data, hotReload: true);
+
+        using var source = loader.Open<ISourceConnector>("IsolationSourceA", ConnectorSide.Source, _logs);
+        using var destination = loader.Open<IDestinationConnector>("IsolationDestinationB", ConnectorSide.Destination, _logs);
+
+        Assert.Contains("IsolationSourceA sees Newtonsoft.Json 13.0.0.0 from IsolationSourceA", _logs.Messages(Microsoft.Extensions.Logging.LogLevel.Information));
+        Assert.Contains("IsolationDestinationB sees Newtonsoft.Json 12.0.0.0 from IsolationDestinationB, Microsoft.Extensions.Primitives 6.0.0.0 from IsolationDestinationB",
+            _logs.Messages(Microsoft.Extensions.Logging.LogLevel.Information));
+    }
+
     internal static void CopyFolder(string source, string target)
     {
         foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
