@@ -40,7 +40,8 @@ public sealed record AbstractionsCopied(string CopyPath) : PluginLoadDiagnosis
     public override string Describe() =>
         $"{CopyPath} must not be in the plugin folder: the host provides {PluginLoader.AbstractionsName} so plugin and host share its types. " +
         "Reference it compile-only (ProjectReference with Private=\"false\" ExcludeAssets=\"runtime\", or PackageReference with " +
-        "ExcludeAssets=\"runtime\"), rebuild, and delete the copy.";
+        "ExcludeAssets=\"runtime\"), rebuild, and delete the copy. If the project already does, the copy came from `dotnet build -o`, which " +
+        "builds referenced projects into that folder too: deploy with `dotnet publish -o <folder>` instead.";
 }
 
 public sealed record NotADotNetAssembly(string AssemblyPath) : PluginLoadDiagnosis

@@ -82,6 +82,20 @@ public sealed class PluginLoaderTests : IDisposable
     }
 
     [Fact]
+    public void A_plugin_built_without_EnableDynamicLoading_is_refused_at_load_not_on_its_first_call()
+    {
+        var folder = _plugins.CopyPlugin("ForgotDynamicLoadingPlugin");
+        Assert.False(File.Exists(Path.Combine(folder, "Newtonsoft.Json.dll")), "the build output of a plugin without EnableDynamicLoading lacks its package dependencies");
+
+        var failure = LoadFails("ForgotDynamicLoadingPlugin");
+
+        Assert.Equal(["Newtonsoft.Json.dll"], Assert.IsType<DependenciesMissing>(failure.Diagnosis).Missing);
+        Assert.StartsWith($"Cannot load source plugin 'ForgotDynamicLoadingPlugin': {Path.Combine(folder, "ForgotDynamicLoadingPlugin.deps.json")} lists dependencies " +
+                          $"that are missing from {folder}: Newtonsoft.Json.dll.", failure.Message);
+        Assert.Contains("add it to the plugin's csproj and rebuild, or deploy with `dotnet publish -o <folder>`", failure.Message);
+    }
+
+    [Fact]
     public void A_dependency_that_is_not_an_assembly_is_refused_before_the_plugin_runs()
     {
         var folder = _plugins.CopyPlugin("IsolationSourceA");
