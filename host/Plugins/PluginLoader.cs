@@ -1,22 +1,180 @@
 using System.Reflection;
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
+using ConnectorHost.Abstractions.Destination;
 using ConnectorHost.Abstractions.Plugins;
+using ConnectorHost.Abstractions.Source;
 using Microsoft.Extensions.Logging;
+using McMasterPluginLoader = McMaster.NETCore.Plugins.PluginLoader;
 
 namespace ConnectorHost.Plugins;
 
 /// <summary>
-/// Loads the plugin named in plugins.json for one side: <c>&lt;pluginsDirectory&gt;/&lt;Name&gt;/&lt;Name&gt;.dll</c> in its own
-/// <see cref="PluginLoadContext"/>, finds the one public type implementing the side's contract and constructs it.
-/// Every failure becomes a <see cref="PluginLoadException"/> saying what was wrong and how to fix it.
+/// Loads the plugin named in plugins.json for one side: <c>&lt;pluginsDirectory&gt;/&lt;Name&gt;/&lt;Name&gt;.dll</c> through
+/// McMaster.NETCore.Plugins in its own load context (the contract assemblies shared with the host, everything else, native
+/// libraries included, from the plugin's folder per its .deps.json), finds the one public type implementing the side's
+/// contract and constructs it. Every failure becomes a <see cref="PluginLoadException"/> carrying a
+/// <see cref="PluginLoadDiagnosis"/> that says what was wrong and how to fix it.
 /// </summary>
-public sealed class PluginLoader(string pluginsDirectory, string dataDirectory)
+/// <param name="hotReload">
+/// Serve handles from <see cref="Open{TContract}"/> with hot reload: each build is loaded unloadable and from memory (so its
+/// folder can be overwritten while it runs), the folder is watched, and a rebuild replaces the served instance.
+/// </param>
+/// <param name="reloadQuietPeriod">How long a plugin folder must see no change before a rebuild is loaded (default 300 ms).</param>
+public sealed class PluginLoader(string pluginsDirectory, string dataDirectory, bool hotReload = true, TimeSpan? reloadQuietPeriod = null)
 {
-    private const string AbstractionsName = "ConnectorHost.Abstractions";
+    internal const string AbstractionsName = "ConnectorHost.Abstractions";
     private static readonly AssemblyName HostAbstractions = typeof(PluginContext).Assembly.GetName();
 
+    /// <summary>
+    /// Assemblies always taken from the host, because their types cross the plugin boundary: the contract and its
+    /// messages, and the logging types a plugin receives in its <see cref="PluginContext"/>.
+    /// </summary>
+    private static readonly Type[] SharedTypes =
+    [
+        typeof(PluginContext),                 // ConnectorHost.Abstractions
+        typeof(Google.Protobuf.IMessage),      // Google.Protobuf: the FivetranSdk.V2 messages' base
+        typeof(ILoggerFactory),                // Microsoft.Extensions.Logging.Abstractions
+        typeof(Serilog.ILogger),               // Serilog: the abstractions' log formatting
+    ];
+
+    public string PluginsDirectory { get; } = pluginsDirectory;
+
+    public string DataDirectory { get; } = dataDirectory;
+
+    public bool HotReload { get; } = hotReload;
+
+    public TimeSpan ReloadQuietPeriod { get; } = reloadQuietPeriod ?? TimeSpan.FromMilliseconds(300);
+
+    /// <summary>
+    /// Loads the plugin and returns the handle dispatch leases it from. With hot reload on, the handle follows rebuilds of
+    /// the plugin's folder until it is disposed.
+    /// </summary>
+    public PluginHandle<TContract> Open<TContract>(string pluginName, ConnectorSide side, ILoggerFactory loggerFactory)
+        where TContract : class
+    {
+        var pluginDirectory = Path.Combine(PluginsDirectory, pluginName);
+        var fingerprint = HotReload ? FolderFingerprint.Take(pluginDirectory) : FolderFingerprint.None;
+        var first = LoadInstance<TContract>(pluginName, side, loggerFactory, fingerprint);
+        var handle = new PluginHandle<TContract>(first);
+        if (HotReload)
+        {
+            handle.WatchForRebuilds(
+                new PluginFolderWatcher(PluginsDirectory, pluginDirectory, ReloadQuietPeriod),
+                folderNow => LoadInstance<TContract>(pluginName, side, loggerFactory, folderNow),
+                loggerFactory.CreateLogger("ConnectorHost.Plugins.HotReload"));
+        }
+
+        return handle;
+    }
+
+    /// <summary>Loads the plugin once, for the life of the process (no hot reload, nothing to unload).</summary>
     public LoadedPlugin<TContract> Load<TContract>(string pluginName, ConnectorSide side, ILoggerFactory loggerFactory)
+        where TContract : class
+    {
+        var build = LoadBuild<TContract>(pluginName, side, loggerFactory, unloadable: false);
+        return build.Plugin;
+    }
+
+    internal PluginInstance<TContract> LoadInstance<TContract>(string pluginName, ConnectorSide side, ILoggerFactory loggerFactory, FolderFingerprint fingerprint)
+        where TContract : class
+    {
+        var build = LoadBuild<TContract>(pluginName, side, loggerFactory, unloadable: HotReload);
+        return new PluginInstance<TContract>(build.Plugin, build.Loader, fingerprint, loggerFactory.CreateLogger("ConnectorHost.Plugins"));
+    }
+
+    /// <summary>Names of the plugins in the plugins directory (folders holding an assembly named after them).</summary>
+    public IReadOnlyList<string> FindPluginNames() =>
+        Directory.Exists(PluginsDirectory)
+            ? Directory.EnumerateDirectories(PluginsDirectory)
+                .Select(Path.GetFileName)
+                .Where(name => name is not null && File.Exists(Path.Combine(PluginsDirectory, name, name + ".dll")))
+                .Select(name => name!)
+                .Order(StringComparer.Ordinal)
+                .ToList()
+            : [];
+
+    /// <summary>
+    /// Describes every folder in the plugins directory: which contract it implements, its version, the abstractions it was
+    /// built against, and whether it would load (the diagnosis if not). Each plugin is loaded into an unloadable context
+    /// that is unloaded again; constructors are not run (they may open connections or files), so a constructor that
+    /// throws shows only when the plugin is served.
+    /// </summary>
+    public IReadOnlyList<PluginListing> ListPlugins()
+    {
+        if (!Directory.Exists(PluginsDirectory))
+        {
+            return [];
+        }
+
+        return Directory.EnumerateDirectories(PluginsDirectory)
+            .Order(StringComparer.Ordinal)
+            .Select(Describe)
+            .ToList();
+    }
+
+    private PluginListing Describe(string pluginDirectory)
+    {
+        var name = Path.GetFileName(pluginDirectory);
+        var assemblyPath = Path.Combine(pluginDirectory, name + ".dll");
+        var problem = CheckFolder(name, pluginDirectory, assemblyPath);
+        if (problem is not null)
+        {
+            return new PluginListing(name, pluginDirectory, PluginContractSide.None, null, null, problem);
+        }
+
+        var (abstractionsVersion, metadataProblem) = ReadMetadata(assemblyPath);
+        if (metadataProblem is not null)
+        {
+            return new PluginListing(name, pluginDirectory, PluginContractSide.None, null, abstractionsVersion, metadataProblem);
+        }
+
+        problem = CheckDependencies(pluginDirectory, name);
+        McMasterPluginLoader? loader = null;
+        try
+        {
+            loader = CreateMcMasterLoader(assemblyPath, unloadable: true);
+            var (assembly, types, loadProblem) = LoadTypes(loader, assemblyPath);
+            if (assembly is null)
+            {
+                return new PluginListing(name, pluginDirectory, PluginContractSide.None, null, abstractionsVersion, loadProblem);
+            }
+
+            var version = VersionOf(assembly);
+            var isSource = Implementations(types, typeof(ISourceConnector)).Count > 0;
+            var isDestination = Implementations(types, typeof(IDestinationConnector)).Count > 0;
+            var side = (isSource, isDestination) switch
+            {
+                (true, true) => PluginContractSide.SourceAndDestination,
+                (true, false) => PluginContractSide.Source,
+                (false, true) => PluginContractSide.Destination,
+                _ => PluginContractSide.None,
+            };
+
+            if (problem is null)
+            {
+                foreach (var contractSide in side.Sides())
+                {
+                    var (type, typeProblem) = FindImplementation(types, contractSide, assemblyPath);
+                    problem ??= typeProblem ?? (type is not null && !HasUsableConstructor(type) ? new NoUsableConstructor(type.FullName!) : null);
+                }
+
+                problem ??= side == PluginContractSide.None ? new NoImplementation(assemblyPath, "ISourceConnector or IDestinationConnector",
+                    $"{typeof(ISourceConnector).FullName} or {typeof(IDestinationConnector).FullName}") : null;
+            }
+
+            return new PluginListing(name, pluginDirectory, side, version, abstractionsVersion, problem);
+        }
+        finally
+        {
+            loader?.Dispose();
+        }
+    }
+
+    private sealed record Build<TContract>(LoadedPlugin<TContract> Plugin, McMasterPluginLoader Loader)
+        where TContract : class;
+
+    private Build<TContract> LoadBuild<TContract>(string pluginName, ConnectorSide side, ILoggerFactory loggerFactory, bool unloadable)
         where TContract : class
     {
         if (side.ContractType() != typeof(TContract))
@@ -24,88 +182,93 @@ public sealed class PluginLoader(string pluginsDirectory, string dataDirectory)
             throw new ArgumentException($"{typeof(TContract).Name} is not the contract of the {side} side.", nameof(side));
         }
 
-        var fail = (string message) => new PluginLoadException(pluginName, side, $"Cannot load {side.ConfigKey()} plugin '{pluginName}': {message}");
-        var pluginDirectory = Path.Combine(pluginsDirectory, pluginName);
+        var fail = (PluginLoadDiagnosis diagnosis) => new PluginLoadException(pluginName, side, diagnosis);
+        var pluginDirectory = Path.Combine(PluginsDirectory, pluginName);
         var assemblyPath = Path.Combine(pluginDirectory, pluginName + ".dll");
 
-        CheckFolder(pluginName, pluginDirectory, assemblyPath, fail);
-        CheckAbstractionsReference(assemblyPath, fail);
+        if (CheckFolder(pluginName, pluginDirectory, assemblyPath) is { } folderProblem)
+        {
+            throw fail(folderProblem);
+        }
 
-        var context = new PluginLoadContext(pluginName, assemblyPath);
-        Assembly assembly;
-        Type[] types;
+        if (ReadMetadata(assemblyPath).Problem is { } metadataProblem)
+        {
+            throw fail(metadataProblem);
+        }
+
+        if (CheckDependencies(pluginDirectory, pluginName) is { } dependencyProblem)
+        {
+            throw fail(dependencyProblem);
+        }
+
+        var loader = CreateMcMasterLoader(assemblyPath, unloadable);
         try
         {
-            assembly = context.LoadFromAssemblyPath(assemblyPath);
-            types = assembly.GetExportedTypes();
-        }
-        catch (Exception e) when (e is BadImageFormatException or FileLoadException or FileNotFoundException or ReflectionTypeLoadException or TypeLoadException)
-        {
-            throw fail($"{assemblyPath} could not be loaded ({e.GetType().Name}: {FirstLine(e)}). " +
-                       "Rebuild the plugin for net10.0 and copy its whole build output (with its .deps.json and dependencies) into the folder.");
-        }
+            var (assembly, types, loadProblem) = LoadTypes(loader, assemblyPath);
+            if (assembly is null)
+            {
+                throw fail(loadProblem!);
+            }
 
-        var type = FindImplementation<TContract>(types, side, assemblyPath, fail);
-        var pluginData = Path.Combine(dataDirectory, pluginName);
-        try
-        {
-            Directory.CreateDirectory(pluginData);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw fail($"its data directory {pluginData} cannot be created ({e.Message}). Fix dataDirectory in plugins.json or the folder's permissions.");
-        }
+            var (type, typeProblem) = FindImplementation(types, side, assemblyPath);
+            if (type is null)
+            {
+                throw fail(typeProblem!);
+            }
 
-        var instance = Construct<TContract>(type, new PluginContext(pluginName, pluginDirectory, pluginData, loggerFactory), fail);
-        return new LoadedPlugin<TContract>(pluginName, VersionOf(assembly), pluginDirectory, side, instance);
+            var pluginData = Path.Combine(DataDirectory, pluginName);
+            try
+            {
+                Directory.CreateDirectory(pluginData);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw fail(new DataFolderNotCreatable(pluginData, e.Message));
+            }
+
+            var instance = Construct<TContract>(type, new PluginContext(pluginName, pluginDirectory, pluginData, loggerFactory), fail);
+            return new Build<TContract>(new LoadedPlugin<TContract>(pluginName, VersionOf(assembly), pluginDirectory, side, instance), loader);
+        }
+        catch
+        {
+            loader.Dispose();
+            throw;
+        }
     }
 
-    /// <summary>Names of the plugins in the plugins directory (folders holding an assembly named after them).</summary>
-    public IReadOnlyList<string> FindPluginNames() =>
-        Directory.Exists(pluginsDirectory)
-            ? Directory.EnumerateDirectories(pluginsDirectory)
-                .Select(Path.GetFileName)
-                .Where(name => name is not null && File.Exists(Path.Combine(pluginsDirectory, name, name + ".dll")))
-                .Select(name => name!)
-                .Order(StringComparer.Ordinal)
-                .ToList()
-            : [];
-
-    private void CheckFolder(string pluginName, string pluginDirectory, string assemblyPath, Func<string, PluginLoadException> fail)
-    {
-        if (!Directory.Exists(pluginsDirectory))
+    private static McMasterPluginLoader CreateMcMasterLoader(string assemblyPath, bool unloadable) =>
+        McMasterPluginLoader.CreateFromAssemblyFile(assemblyPath, unloadable, SharedTypes, config =>
         {
-            throw fail($"the plugins directory {pluginsDirectory} does not exist. " +
-                       "Build the solution (dotnet build) to create it, or fix pluginsDirectory in plugins.json.");
+            // Share exactly the listed assemblies; everything else the plugin carries is its own, whatever the host runs with.
+            config.IsLazyLoaded = true;
+            // Unloadable builds are read into memory (native libraries shadow-copied) so a rebuild can overwrite the folder.
+            config.LoadInMemory = unloadable;
+        });
+
+    private PluginLoadDiagnosis? CheckFolder(string pluginName, string pluginDirectory, string assemblyPath)
+    {
+        if (!Directory.Exists(PluginsDirectory))
+        {
+            return new PluginsDirectoryMissing(PluginsDirectory);
         }
 
         if (!Directory.Exists(pluginDirectory))
         {
-            var found = FindPluginNames();
-            throw fail($"no folder {pluginDirectory}. Plugins found in {pluginsDirectory}: " +
-                       (found.Count == 0 ? "none" : string.Join(", ", found)) +
-                       ". Fix the plugin name in plugins.json, or build/copy the plugin's folder there.");
+            return new PluginFolderMissing(pluginDirectory, PluginsDirectory, FindPluginNames());
         }
 
         if (!File.Exists(assemblyPath))
         {
             var dlls = Directory.EnumerateFiles(pluginDirectory, "*.dll").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
-            throw fail($"the folder {pluginDirectory} has no {pluginName}.dll (a plugin's main assembly is named after its folder; " +
-                       $"assemblies there: {(dlls.Count == 0 ? "none" : string.Join(", ", dlls))}). " +
-                       "Rename the folder after the assembly or set AssemblyName to the folder name, and rebuild.");
+            return new MainAssemblyMissing(pluginDirectory, pluginName, dlls!);
         }
 
         var copiedAbstractions = Path.Combine(pluginDirectory, AbstractionsName + ".dll");
-        if (File.Exists(copiedAbstractions))
-        {
-            throw fail($"{copiedAbstractions} must not be in the plugin folder: the host provides {AbstractionsName} so plugin and host share its types. " +
-                       "Reference it compile-only (ProjectReference with Private=\"false\" ExcludeAssets=\"runtime\", or PackageReference with " +
-                       "ExcludeAssets=\"runtime\"), rebuild, and delete the copy.");
-        }
+        return File.Exists(copiedAbstractions) ? new AbstractionsCopied(copiedAbstractions) : null;
     }
 
     // Read from metadata before loading anything, so a mismatch is reported as such and not as a confusing type error.
-    private static void CheckAbstractionsReference(string assemblyPath, Func<string, PluginLoadException> fail)
+    private static (Version? AbstractionsVersion, PluginLoadDiagnosis? Problem) ReadMetadata(string assemblyPath)
     {
         Version? referenced = null;
         try
@@ -114,7 +277,7 @@ public sealed class PluginLoader(string pluginsDirectory, string dataDirectory)
             using var pe = new PEReader(stream);
             if (!pe.HasMetadata)
             {
-                throw fail($"{assemblyPath} is not a .NET assembly. Build the plugin as a .NET class library (net10.0).");
+                return (null, new NotADotNetAssembly(assemblyPath));
             }
 
             var metadata = pe.GetMetadataReader();
@@ -129,44 +292,104 @@ public sealed class PluginLoader(string pluginsDirectory, string dataDirectory)
         }
         catch (BadImageFormatException e)
         {
-            throw fail($"{assemblyPath} is not a valid .NET assembly ({e.Message}). Rebuild the plugin as a net10.0 class library.");
+            return (null, new AssemblyUnreadable(assemblyPath, e.Message));
         }
 
         if (referenced is not null && referenced.Major != HostAbstractions.Version!.Major)
         {
-            throw fail($"{assemblyPath} was built against {AbstractionsName} {referenced}, but this host provides {HostAbstractions.Version} " +
-                       $"(major versions must match). Rebuild the plugin against {AbstractionsName} {HostAbstractions.Version!.Major}.x.");
+            return (referenced, new AbstractionsVersionMismatch(assemblyPath, referenced, HostAbstractions.Version!));
+        }
+
+        return (referenced, null);
+    }
+
+    private static PluginLoadDiagnosis? CheckDependencies(string pluginDirectory, string pluginName)
+    {
+        var depsFile = Path.Combine(pluginDirectory, pluginName + ".deps.json");
+        if (!File.Exists(depsFile))
+        {
+            return null;
+        }
+
+        var (missing, unreadable) = PluginDependencies.Check(depsFile, pluginDirectory, pluginName);
+        return missing.Count == 0 && unreadable.Count == 0 ? null : new DependenciesMissing(pluginDirectory, depsFile, missing, unreadable);
+    }
+
+    private static (Assembly? Assembly, Type[] Types, PluginLoadDiagnosis? Problem) LoadTypes(McMasterPluginLoader loader, string assemblyPath)
+    {
+        try
+        {
+            var assembly = loader.LoadDefaultAssembly();
+            return (assembly, assembly.GetExportedTypes(), null);
+        }
+        catch (Exception e) when (e is FileNotFoundException or FileLoadException && DependencyName(e) is { } dependency &&
+                                  !string.Equals(dependency, Path.GetFileNameWithoutExtension(assemblyPath), StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, [], new DependencyFailedToLoad(assemblyPath, dependency, $"{e.GetType().Name}: {FirstLine(e)}"));
+        }
+        catch (Exception e) when (e is BadImageFormatException or FileLoadException or FileNotFoundException or ReflectionTypeLoadException or TypeLoadException)
+        {
+            return (null, [], new AssemblyUnreadable(assemblyPath, $"{e.GetType().Name}: {FirstLine(e)}"));
         }
     }
 
-    private static Type FindImplementation<TContract>(Type[] types, ConnectorSide side, string assemblyPath, Func<string, PluginLoadException> fail)
+    private static string? DependencyName(Exception e)
     {
-        var candidates = types.Where(t => t is { IsClass: true, IsAbstract: false, IsGenericTypeDefinition: false } && typeof(TContract).IsAssignableFrom(t)).ToList();
+        var fileName = e switch
+        {
+            FileNotFoundException notFound => notFound.FileName,
+            FileLoadException load => load.FileName,
+            _ => null,
+        };
+        if (fileName is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return new AssemblyName(fileName).Name;
+        }
+        catch (Exception nameError) when (nameError is ArgumentException or FileLoadException)
+        {
+            return Path.GetFileNameWithoutExtension(fileName);
+        }
+    }
+
+    private static List<Type> Implementations(Type[] types, Type contract) =>
+        types.Where(t => t is { IsClass: true, IsAbstract: false, IsGenericTypeDefinition: false } && contract.IsAssignableFrom(t)).ToList();
+
+    private static (Type? Type, PluginLoadDiagnosis? Problem) FindImplementation(Type[] types, ConnectorSide side, string assemblyPath)
+    {
+        var contract = side.ContractType();
+        var candidates = Implementations(types, contract);
         if (candidates.Count == 1)
         {
-            return candidates[0];
+            return (candidates[0], null);
         }
 
         if (candidates.Count > 1)
         {
-            throw fail($"{assemblyPath} has {candidates.Count} public types implementing {typeof(TContract).FullName}: " +
-                       $"{string.Join(", ", candidates.Select(t => t.FullName))}. A plugin must have exactly one; make the others internal, abstract, or move them to another plugin.");
+            return (null, new SeveralImplementations(assemblyPath, contract.FullName!, candidates.Select(t => t.FullName!).ToList()));
         }
 
         var other = side == ConnectorSide.Source ? ConnectorSide.Destination : ConnectorSide.Source;
-        var otherSide = types.Where(t => t is { IsClass: true, IsAbstract: false } && other.ContractType().IsAssignableFrom(t)).Select(t => t.FullName).ToList();
-        throw fail($"{assemblyPath} has no public non-abstract type implementing {typeof(TContract).FullName}" +
-                   (otherSide.Count > 0 ? $" (it implements {other.ContractType().Name} in {string.Join(", ", otherSide)}: configure it as \"{other.ConfigKey()}\" in plugins.json instead)" : string.Empty) +
-                   $". Add a public class implementing {typeof(TContract).Name}.");
+        var otherSide = Implementations(types, other.ContractType()).Select(t => t.FullName!).ToList();
+        return (null, otherSide.Count > 0
+            ? new ImplementsOtherSide(assemblyPath, contract.Name, contract.FullName!, other, otherSide)
+            : new NoImplementation(assemblyPath, contract.Name, contract.FullName!));
     }
 
-    private static TContract Construct<TContract>(Type type, PluginContext context, Func<string, PluginLoadException> fail)
+    private static bool HasUsableConstructor(Type type) =>
+        type.GetConstructor([typeof(PluginContext)]) is not null || type.GetConstructor(Type.EmptyTypes) is not null;
+
+    private static TContract Construct<TContract>(Type type, PluginContext context, Func<PluginLoadDiagnosis, PluginLoadException> fail)
     {
         var withContext = type.GetConstructor([typeof(PluginContext)]);
         var parameterless = type.GetConstructor(Type.EmptyTypes);
         if (withContext is null && parameterless is null)
         {
-            throw fail($"{type.FullName} has no public constructor taking (PluginContext) or no arguments. Add one of them.");
+            throw fail(new NoUsableConstructor(type.FullName!));
         }
 
         try
@@ -176,12 +399,11 @@ public sealed class PluginLoader(string pluginsDirectory, string dataDirectory)
         }
         catch (TargetInvocationException e) when (e.InnerException is not null)
         {
-            throw fail($"the constructor of {type.FullName} threw {e.InnerException.GetType().Name}: {FirstLine(e.InnerException)}. " +
-                       "Fix the plugin (or the configuration it reads at start-up); constructors should not fail.");
+            throw fail(new ConstructorThrew(type.FullName!, e.InnerException.GetType().Name, FirstLine(e.InnerException)));
         }
     }
 
-    private static string VersionOf(Assembly assembly)
+    internal static string VersionOf(Assembly assembly)
     {
         var informational = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
         // Strip the "+commit" suffix the SDK appends.
@@ -189,4 +411,39 @@ public sealed class PluginLoader(string pluginsDirectory, string dataDirectory)
     }
 
     private static string FirstLine(Exception e) => e.Message.Split('\n')[0].TrimEnd('\r');
+}
+
+/// <summary>Which contract(s) a plugin folder implements, as the plugins listing reports it.</summary>
+public enum PluginContractSide
+{
+    None,
+    Source,
+    Destination,
+    SourceAndDestination,
+}
+
+internal static class PluginContractSideExtensions
+{
+    public static IEnumerable<ConnectorSide> Sides(this PluginContractSide side) => side switch
+    {
+        PluginContractSide.Source => [ConnectorSide.Source],
+        PluginContractSide.Destination => [ConnectorSide.Destination],
+        PluginContractSide.SourceAndDestination => [ConnectorSide.Source, ConnectorSide.Destination],
+        _ => [],
+    };
+}
+
+/// <summary>One folder of the plugins directory, as <c>connectorhost plugins</c> shows it.</summary>
+/// <param name="Version">The plugin assembly's informational version (null when it could not be read).</param>
+/// <param name="AbstractionsVersion">The ConnectorHost.Abstractions version it references (null if none or unreadable).</param>
+/// <param name="Problem">Why it would not load; null when it loads.</param>
+public sealed record PluginListing(
+    string Name,
+    string Directory,
+    PluginContractSide Side,
+    string? Version,
+    Version? AbstractionsVersion,
+    PluginLoadDiagnosis? Problem)
+{
+    public bool Loads => Problem is null;
 }

@@ -1,3 +1,4 @@
+using System.Runtime.Loader;
 using ConnectorHost.Abstractions.Destination;
 using ConnectorHost.Abstractions.Plugins;
 using FivetranSdk.V2;
@@ -18,7 +19,10 @@ public sealed class IsolationDestinationB : IDestinationConnector
         context.LoggerFactory.CreateLogger("IsolationDestinationB").LogInformation(
             "IsolationDestinationB sees Newtonsoft.Json {Newtonsoft} from {NewtonsoftFolder}, Microsoft.Extensions.Primitives {Primitives} from {PrimitivesFolder}", typeof(JsonConvert).Assembly.GetName().Version, FolderOf(typeof(JsonConvert)), typeof(StringValues).Assembly.GetName().Version, FolderOf(typeof(StringValues)));
 
-    private static string FolderOf(Type type) => Path.GetFileName(Path.GetDirectoryName(type.Assembly.Location)) ?? "?";
+    // Where a dependency came from: this plugin's own load context (its folder, whether the host loaded the file or read
+    // it into memory for hot reload), or the host's.
+    private static string FolderOf(Type type) =>
+        AssemblyLoadContext.GetLoadContext(type.Assembly) == AssemblyLoadContext.GetLoadContext(typeof(IsolationDestinationB).Assembly) ? "IsolationDestinationB" : "the host";
 
     public Task<ConfigurationFormResponse> ConfigurationFormAsync(CancellationToken cancellationToken) => Task.FromResult(new ConfigurationFormResponse());
 
@@ -28,9 +32,9 @@ public sealed class IsolationDestinationB : IDestinationConnector
         Task.FromResult(new TestResponse { Failure = JsonConvert.SerializeObject(new
         {
             newtonsoft = typeof(JsonConvert).Assembly.GetName().Version!.ToString(),
-            newtonsoftFile = Path.GetFileName(Path.GetDirectoryName(typeof(JsonConvert).Assembly.Location)),
+            newtonsoftFile = FolderOf(typeof(JsonConvert)),
             primitives = typeof(StringValues).Assembly.GetName().Version!.ToString(),
-            primitivesFile = Path.GetFileName(Path.GetDirectoryName(typeof(StringValues).Assembly.Location)),
+            primitivesFile = FolderOf(typeof(StringValues)),
         }) });
 
     public Task<DescribeTableResponse> DescribeTableAsync(DescribeTableRequest request, CancellationToken cancellationToken) => Task.FromResult(new DescribeTableResponse { NotFound = true });

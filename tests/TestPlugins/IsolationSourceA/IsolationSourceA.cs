@@ -1,3 +1,4 @@
+using System.Runtime.Loader;
 using ConnectorHost.Abstractions.Source;
 using ConnectorHost.Abstractions.Plugins;
 using FivetranSdk.V2;
@@ -14,7 +15,10 @@ public sealed class IsolationSourceA : ISourceConnector
         context.LoggerFactory.CreateLogger("IsolationSourceA").LogInformation(
             "IsolationSourceA sees Newtonsoft.Json {Newtonsoft} from {NewtonsoftFolder}", typeof(JsonConvert).Assembly.GetName().Version, FolderOf(typeof(JsonConvert)));
 
-    private static string FolderOf(Type type) => Path.GetFileName(Path.GetDirectoryName(type.Assembly.Location)) ?? "?";
+    // Where a dependency came from: this plugin's own load context (its folder, whether the host loaded the file or read
+    // it into memory for hot reload), or the host's.
+    private static string FolderOf(Type type) =>
+        AssemblyLoadContext.GetLoadContext(type.Assembly) == AssemblyLoadContext.GetLoadContext(typeof(IsolationSourceA).Assembly) ? "IsolationSourceA" : "the host";
 
     public Task<ConfigurationFormResponse> ConfigurationFormAsync(CancellationToken cancellationToken) => Task.FromResult(new ConfigurationFormResponse());
 
@@ -22,7 +26,7 @@ public sealed class IsolationSourceA : ISourceConnector
         Task.FromResult(new TestResponse { Failure = JsonConvert.SerializeObject(new
         {
             newtonsoft = typeof(JsonConvert).Assembly.GetName().Version!.ToString(),
-            newtonsoftFile = Path.GetFileName(Path.GetDirectoryName(typeof(JsonConvert).Assembly.Location)),
+            newtonsoftFile = FolderOf(typeof(JsonConvert)),
         }) });
 
     public Task<SchemaResponse> SchemaAsync(SchemaRequest request, CancellationToken cancellationToken) =>
