@@ -12,5 +12,6 @@ public static class ToolCommands
         root.Subcommands.Add(DebugCommand.Create(stdout));
         root.Subcommands.Add(DebugCommand.CreateReset(stdout));
         root.Subcommands.Add(TestDestinationCommand.Create(stdout));
+        root.Subcommands.Add(PluginList.PluginsCommand.Create(stdout));
     }
 }
