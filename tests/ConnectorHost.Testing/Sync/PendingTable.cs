@@ -9,12 +9,14 @@ namespace ConnectorHost.Testing.Sync;
 /// WriteBatch. Rows go straight into encrypted, compressed files (never held in memory); files are deleted once the
 /// destination has answered.
 /// </summary>
-internal sealed class PendingTable(string schemaName, Table table, string workDirectory, FileParams fileParams, int tableNumber) : IDisposable
+internal sealed class PendingTable(string schemaName, Table table, string workDirectory, FileParams fileParams, int tableNumber, TableProgress progress) : IDisposable
 {
     public const string SyncedColumn = "_fivetran_synced";
     public const string DeletedColumn = "_fivetran_deleted";
     public const string IdColumn = "_fivetran_id";
 
+    private Dictionary<string, int> _ordinals = Ordinals(table);
+    private object?[]? _row;
     private BatchFileWriter? _replace;
     private BatchFileWriter? _update;
     private int _fileNumber;
@@ -23,14 +25,17 @@ internal sealed class PendingTable(string schemaName, Table table, string workDi
 
     public Table Table { get; private set; } = table;
 
-    public bool IsKeyless => !Table.Columns.Any(c => c.PrimaryKey && c.Name != IdColumn);
+    /// <summary>The table's only key is <c>_fivetran_id</c>: rows carry a hash of their values as their key.</summary>
+    public bool IsKeyless { get; private set; } = KeylessTable(table);
 
     public long PendingRows { get; private set; }
 
     /// <summary>The file kind last written: a record of an earlier kind must start a new batch (replace files apply before update files).</summary>
     public FileKind? LastKind { get; private set; }
 
-    public bool HasColumn(string name) => Table.Columns.Any(c => c.Name == name);
+    public TableProgress Progress { get; } = progress;
+
+    public bool HasColumn(string name) => _ordinals.ContainsKey(name);
 
     public void ChangeColumns(Table table)
     {
@@ -40,20 +45,58 @@ internal sealed class PendingTable(string schemaName, Table table, string workDi
         }
 
         Table = table;
+        _ordinals = Ordinals(table);
+        IsKeyless = KeylessTable(table);
+        _row = null;
     }
 
-    public void Write(FileKind kind, IReadOnlyDictionary<string, object?> row, object? missing)
+    private static bool KeylessTable(Table table) => !table.Columns.Any(c => c.PrimaryKey && c.Name != IdColumn);
+
+    private static Dictionary<string, int> Ordinals(Table table) =>
+        table.Columns.Select((column, index) => (column.Name, index)).ToDictionary(pair => pair.Name, pair => pair.index, StringComparer.Ordinal);
+
+    /// <summary>
+    /// Writes one record as a row of the <paramref name="kind"/> file: its values where it has them, <paramref name="missing"/>
+    /// (null for a replace file, the unmodified marker for an update file) elsewhere, and the system columns.
+    /// </summary>
+    public void Write(FileKind kind, Record record, object? missing, DateTimeOffset synced, bool deleted, string? rowId)
     {
         var writer = kind == FileKind.Replace ? _replace ??= Open("replace") : _update ??= Open("update");
-        var values = new object?[Table.Columns.Count];
-        for (var i = 0; i < values.Length; i++)
+        var values = _row ??= new object?[Table.Columns.Count];
+        Array.Fill(values, missing);
+        foreach (var (name, value) in record.Data)
         {
-            values[i] = row.TryGetValue(Table.Columns[i].Name, out var value) ? value : missing;
+            values[_ordinals[name]] = RecordValues.CellOf(value);
+        }
+
+        values[_ordinals[SyncedColumn]] = synced;
+        if (_ordinals.TryGetValue(DeletedColumn, out var deletedOrdinal))
+        {
+            values[deletedOrdinal] = deleted;
+        }
+
+        if (rowId is not null)
+        {
+            values[_ordinals[IdColumn]] = rowId;
         }
 
         writer.WriteRow(values);
         PendingRows++;
         LastKind = kind;
+    }
+
+    /// <summary>True when every column of <paramref name="record"/> is a column of the table.</summary>
+    public bool HasColumnsOf(Record record)
+    {
+        foreach (var name in record.Data.Keys)
+        {
+            if (!_ordinals.ContainsKey(name))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Closes the open files and describes them as a WriteBatch; null when nothing is pending.</summary>

@@ -216,7 +216,7 @@ public sealed class SyncRunner(ISyncSource source, IDestinationConnector destina
     {
         var schemaName = record.HasSchemaName && record.SchemaName.Length > 0 ? record.SchemaName : options.DefaultSchema;
         var table = await TableForAsync(schemaName, record, cancellationToken).ConfigureAwait(false);
-        var progress = _report.Table(schemaName, record.TableName);
+        var progress = table.Progress;
         if (record.Type == RecordType.Truncate)
         {
             await FlushAsync(table, cancellationToken).ConfigureAwait(false);
@@ -225,45 +225,33 @@ public sealed class SyncRunner(ISyncSource source, IDestinationConnector destina
             return;
         }
 
-        var missing = record.Data.Keys.Where(name => !table.HasColumn(name)).ToList();
-        if (missing.Count > 0)
+        if (!table.HasColumnsOf(record))
         {
             await FlushAsync(table, cancellationToken).ConfigureAwait(false);
             var altered = table.Table.Clone();
-            altered.Columns.AddRange(missing.Select(name => ColumnFor(name, DeclaredColumn(schemaName, record.TableName, name), record.Data[name])));
+            altered.Columns.AddRange(record.Data.Keys.Where(name => !table.HasColumn(name))
+                .Select(name => ColumnFor(name, DeclaredColumn(schemaName, record.TableName, name), record.Data[name])).ToList());
             await AlterAsync(table, altered, cancellationToken).ConfigureAwait(false);
             progress.SchemaChanges++;
         }
 
-        var kind = FileKind.Replace;
-        var row = new Dictionary<string, object?>(record.Data.Count + 3);
-        foreach (var (name, value) in record.Data)
+        var (kind, deleted) = record.Type switch
         {
-            row[name] = RecordValues.CellOf(value);
-        }
-
-        row[PendingTable.SyncedColumn] = _syncStart;
+            RecordType.Update => (FileKind.Update, false),
+            RecordType.Delete => (FileKind.Update, true),
+            _ => (FileKind.Replace, false),
+        };
         switch (record.Type)
         {
             case RecordType.Upsert:
-                row[PendingTable.DeletedColumn] = false;
                 progress.Upserts++;
                 break;
             case RecordType.Update:
-                kind = FileKind.Update;
-                row[PendingTable.DeletedColumn] = false;
                 progress.Updates++;
                 break;
             case RecordType.Delete:
-                kind = FileKind.Update;
-                row[PendingTable.DeletedColumn] = true;
                 progress.Deletes++;
                 break;
-        }
-
-        if (table.IsKeyless)
-        {
-            row[PendingTable.IdColumn] = RecordValues.RowId(record);
         }
 
         if (kind < table.LastKind)
@@ -273,7 +261,8 @@ public sealed class SyncRunner(ISyncSource source, IDestinationConnector destina
             await FlushAsync(table, cancellationToken).ConfigureAwait(false);
         }
 
-        table.Write(kind, row, kind == FileKind.Replace ? null : BatchFileWriter.Unmodified);
+        table.Write(kind, record, kind == FileKind.Replace ? null : BatchFileWriter.Unmodified, _syncStart, deleted,
+            table.IsKeyless ? RecordValues.RowId(record) : null);
         _report.Records++;
         _report.RecordsAfterLastCheckpoint++;
         if (_report.Records % 10_000 == 0)
@@ -322,7 +311,7 @@ public sealed class SyncRunner(ISyncSource source, IDestinationConnector destina
                 throw new SyncException($"DescribeTable {schemaName}.{record.TableName} answered neither a table nor not_found ({described.ResponseCase}).");
         }
 
-        var pending = new PendingTable(schemaName, table, options.WorkDirectory, _fileParams, _tables.Count + 1);
+        var pending = new PendingTable(schemaName, table, options.WorkDirectory, _fileParams, _tables.Count + 1, _report.Table(schemaName, record.TableName));
         _tables.Add((schemaName, record.TableName), pending);
         return pending;
     }
