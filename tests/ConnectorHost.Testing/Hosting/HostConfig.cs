@@ -22,6 +22,9 @@ public sealed record HostConfig
 
     public double? ShutdownTimeoutSeconds { get; init; }
 
+    /// <summary>A host executable to run as is (e.g. the self-contained one publish.sh makes); null: <c>dotnet</c> the built host.</summary>
+    public string? HostExecutable { get; init; }
+
     public int ServedSides => (SourcePlugin is null ? 0 : 1) + (DestinationPlugin is null ? 0 : 1);
 
     /// <summary>Writes plugins.json (and a data folder) into <paramref name="directory"/>; returns the file's path.</summary>

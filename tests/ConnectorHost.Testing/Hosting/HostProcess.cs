@@ -115,7 +115,7 @@ public sealed partial class HostProcess : IAsyncDisposable
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("connectorhost-test-").FullName;
         var configPath = config.WriteTo(directory);
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(config.HostExecutable ?? "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -123,7 +123,11 @@ public sealed partial class HostProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = directory,
         };
-        start.ArgumentList.Add(RepoPaths.HostDll);
+        if (config.HostExecutable is null)
+        {
+            start.ArgumentList.Add(RepoPaths.HostDll);
+        }
+
         if (!extraArgs.Contains("--config"))
         {
             start.ArgumentList.Add("--config");
