@@ -274,10 +274,12 @@ public sealed class BatchFileReader : IDisposable
         CellParsers.TryParseInt64(ValueBytes(ordinal), out var v) ? v : throw NotA(ordinal, "LONG", "a 64-bit integer");
 
     public float GetSingle(int ordinal) =>
-        CellParsers.TryParseSingle(ValueBytes(ordinal), out var v) ? v : throw NotA(ordinal, "FLOAT", "a number");
+        CellParsers.TryParseSingle(ValueBytes(ordinal), out var v) ? v
+            : throw NotA(ordinal, "FLOAT", float.TryParse(ValueBytes(ordinal), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _) ? "a number within ±3.4E+38; this one is out of range" : "a number");
 
     public double GetDouble(int ordinal) =>
-        CellParsers.TryParseDouble(ValueBytes(ordinal), out var v) ? v : throw NotA(ordinal, "DOUBLE", "a number");
+        CellParsers.TryParseDouble(ValueBytes(ordinal), out var v) ? v
+            : throw NotA(ordinal, "DOUBLE", double.TryParse(ValueBytes(ordinal), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _) ? "a number within ±1.8E+308; this one is out of range" : "a number");
 
     /// <summary>A DECIMAL validated and in plain notation (exponent expanded, every digit kept; no float conversion).</summary>
     public string GetDecimalString(int ordinal) =>
