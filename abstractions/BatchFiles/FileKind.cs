@@ -27,9 +27,16 @@ internal static class FileKind
             return null;
         }
         var buffer = new byte[StatxSize];
-        if (Statx(AtFdCwd, path, 0, StatxType, buffer) != 0)
+        try
         {
-            return null; // missing or unreadable: the open that follows reports it
+            if (Statx(AtFdCwd, path, 0, StatxType, buffer) != 0)
+            {
+                return null; // missing or unreadable: the open that follows reports it
+            }
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return null; // a C library without statx (old musl): only directories are told apart
         }
         var kind = BitConverter.ToUInt16(buffer, StatxModeOffset) & 0xF000;
         var what = kind switch
@@ -54,7 +61,15 @@ internal static class FileKind
 
     private static string? RealPath(string path)
     {
-        var resolved = RealPathNative(path, IntPtr.Zero);
+        IntPtr resolved;
+        try
+        {
+            resolved = RealPathNative(path, IntPtr.Zero);
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return null;
+        }
         if (resolved == IntPtr.Zero)
         {
             return null;
