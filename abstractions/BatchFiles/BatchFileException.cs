@@ -46,16 +46,20 @@ public sealed class BatchFileException : ConnectorException
         }
         if (column is not null)
         {
-            where += $", column '{column}'";
+            // Header names come from the file: escaped and cut like any quoted value.
+            where += $", column {Quote(column)}";
         }
         return $"{where}: {problem}";
     }
 
     /// <summary>A value as it may appear in a message: quoted, control characters escaped, cut to the maximum length.</summary>
-    public static string Quote(string value)
+    public static string Quote(string value) => Quote(value, MaxQuotedValueLength);
+
+    /// <summary>A value quoted as by <see cref="Quote(string)"/>, cut to <paramref name="maxLength"/> characters.</summary>
+    public static string Quote(string value, int maxLength)
     {
-        var cut = value.Length > MaxQuotedValueLength;
-        var text = cut ? value[..MaxQuotedValueLength] : value;
+        var cut = value.Length > maxLength;
+        var text = cut ? value[..maxLength] : value;
         var builder = new System.Text.StringBuilder(text.Length + 8).Append('\'');
         foreach (var c in text)
         {
@@ -64,7 +68,7 @@ public sealed class BatchFileException : ConnectorException
                 case '\n': builder.Append("\\n"); break;
                 case '\r': builder.Append("\\r"); break;
                 case '\t': builder.Append("\\t"); break;
-                case < ' ': builder.Append($"\\u{(int)c:x4}"); break;
+                case < ' ' or '\u007f': builder.Append($"\\u{(int)c:x4}"); break;
                 default: builder.Append(c); break;
             }
         }

@@ -1,6 +1,6 @@
 using System.IO.Compression;
 using System.Text;
-using ConnectorHost.Abstractions.BatchFiles.Zstd;
+using ConnectorHost.Abstractions.BatchFiles.Decompression;
 using ConnectorHost.Abstractions.BatchFiles.Csv;
 using ConnectorHost.Abstractions.BatchFiles.Crypto;
 using ConnectorHost.Abstractions.BatchFiles.Values;
@@ -26,6 +26,12 @@ public sealed class BatchFileReader : IDisposable
 {
     private const string HistoryStartColumn = "_fivetran_start";
 
+    /// <summary>The longest CSV row (line end included) a reader accepts unless told otherwise: 64 MiB.</summary>
+    public const int DefaultMaxRowBytes = 64 * 1024 * 1024;
+
+    /// <summary>How much of a file's header a message may quote when the header is plausibly this table's.</summary>
+    private const int MaxQuotedHeaderLength = 200;
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly Stream _stream;
@@ -39,23 +45,24 @@ public sealed class BatchFileReader : IDisposable
     private readonly CellState[] _states;
     private bool _disposed;
 
-    private BatchFileReader(string path, Stream stream, FileParams fileParams, Table table)
+    private BatchFileReader(string path, Stream stream, FileParams fileParams, Table table, int maxRowBytes)
     {
         FilePath = path;
         Table = table;
         _stream = stream;
         _fileParams = fileParams;
-        _scanner = new CsvRowScanner(stream);
+        _scanner = new CsvRowScanner(stream, maxRowBytes);
         _nullString = Encoding.UTF8.GetBytes(fileParams.NullString);
         _unmodifiedString = Encoding.UTF8.GetBytes(fileParams.UnmodifiedString);
 
         _columns = ReadHeader();
+        ThrowIfNotAHeaderOf(table);
         _ordinals = new Dictionary<string, int>(_columns.Length, StringComparer.Ordinal);
         for (var i = 0; i < _columns.Length; i++)
         {
             if (!_ordinals.TryAdd(_columns[i], i))
             {
-                throw new BatchFileException(path, $"the header names column '{_columns[i]}' twice", column: _columns[i]);
+                throw new BatchFileException(path, "the header names this column twice", column: _columns[i]);
             }
         }
         var tableTypes = table.Columns.GroupBy(c => c.Name, StringComparer.Ordinal)
@@ -68,7 +75,7 @@ public sealed class BatchFileReader : IDisposable
             if (!_ordinals.ContainsKey(key.Name))
             {
                 throw new BatchFileException(path,
-                    $"the header has no column '{key.Name}', a primary-key column of table '{table.Name}' (header: {string.Join(", ", _columns)})",
+                    $"the header has no column '{key.Name}', a primary-key column of table '{table.Name}' (header: {QuoteHeader()})",
                     column: key.Name);
             }
         }
@@ -85,7 +92,15 @@ public sealed class BatchFileReader : IDisposable
     /// The request's table: column types for typed access, primary-key columns the header must have (all but
     /// _fivetran_start, which history delete files may omit).
     /// </param>
-    public static BatchFileReader Open(string path, FileParams fileParams, IReadOnlyDictionary<string, ByteString> keys, Table table)
+    public static BatchFileReader Open(string path, FileParams fileParams, IReadOnlyDictionary<string, ByteString> keys, Table table) =>
+        Open(path, fileParams, keys, table, DefaultMaxRowBytes);
+
+    /// <inheritdoc cref="Open(string, FileParams, IReadOnlyDictionary{string, ByteString}, Table)"/>
+    /// <param name="maxRowBytes">
+    /// The longest CSV row (line end included) accepted; a longer one is refused with a <see cref="BatchFileException"/>
+    /// naming the row, before it can grow the reader's buffer further. Bounds memory per open file.
+    /// </param>
+    public static BatchFileReader Open(string path, FileParams fileParams, IReadOnlyDictionary<string, ByteString> keys, Table table, int maxRowBytes)
     {
         ReadOnlyMemory<byte> key = default;
         ThrowIfMissing(path);
@@ -97,15 +112,21 @@ public sealed class BatchFileReader : IDisposable
             }
             key = keyBytes.Memory;
         }
-        return Open(path, fileParams, key.Span, table);
+        return Open(path, fileParams, key.Span, table, maxRowBytes);
     }
 
     /// <summary>Opens a batch file with its AES key given directly (ignored when the file is not encrypted).</summary>
-    public static BatchFileReader Open(string path, FileParams fileParams, ReadOnlySpan<byte> key, Table table)
+    public static BatchFileReader Open(string path, FileParams fileParams, ReadOnlySpan<byte> key, Table table) =>
+        Open(path, fileParams, key, table, DefaultMaxRowBytes);
+
+    /// <inheritdoc cref="Open(string, FileParams, ReadOnlySpan{byte}, Table)"/>
+    /// <param name="maxRowBytes">The longest CSV row (line end included) accepted.</param>
+    public static BatchFileReader Open(string path, FileParams fileParams, ReadOnlySpan<byte> key, Table table, int maxRowBytes)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(fileParams);
         ArgumentNullException.ThrowIfNull(table);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxRowBytes, 1);
         ThrowIfMissing(path);
 
         Stream stream;
@@ -130,10 +151,10 @@ public sealed class BatchFileReader : IDisposable
             {
                 Compression.Off => stream,
                 Compression.Zstd => new ZstdDecompressingStream(stream),
-                Compression.Gzip => new GZipStream(stream, CompressionMode.Decompress, leaveOpen: false),
+                Compression.Gzip => new GzipDecompressingStream(stream),
                 var other => throw new BatchFileException(path, $"unsupported compression {other}"),
             };
-            return new BatchFileReader(path, stream, fileParams, table);
+            return new BatchFileReader(path, stream, fileParams, table, maxRowBytes);
         }
         catch (InvalidDataException e)
         {
@@ -147,8 +168,13 @@ public sealed class BatchFileReader : IDisposable
         }
     }
 
+    /// <summary>Missing paths and anything but a regular file are refused before the file is opened or read.</summary>
     private static void ThrowIfMissing(string path)
     {
+        if (FileKind.WhyNotARegularFile(path) is { } what)
+        {
+            throw new BatchFileException(path, $"the path is {what}, not a regular file; a batch file must be a regular file");
+        }
         if (!File.Exists(path))
         {
             throw new BatchFileException(path, "the file does not exist", kind: ConnectorErrorKind.NotFound);
@@ -184,7 +210,7 @@ public sealed class BatchFileReader : IDisposable
         }
         catch (InvalidDataException e)
         {
-            var column = _scanner.CellCount < _columns.Length ? _columns[_scanner.CellCount] : null;
+            var column = !_scanner.RowWasTooLong && _scanner.CellCount < _columns.Length ? _columns[_scanner.CellCount] : null;
             throw Wrap(FilePath, e, RowNumber + 1, column, _fileParams);
         }
         if (!hasRow)
@@ -248,10 +274,12 @@ public sealed class BatchFileReader : IDisposable
         CellParsers.TryParseInt64(ValueBytes(ordinal), out var v) ? v : throw NotA(ordinal, "LONG", "a 64-bit integer");
 
     public float GetSingle(int ordinal) =>
-        CellParsers.TryParseSingle(ValueBytes(ordinal), out var v) ? v : throw NotA(ordinal, "FLOAT", "a number");
+        CellParsers.TryParseSingle(ValueBytes(ordinal), out var v) ? v
+            : throw NotA(ordinal, "FLOAT", float.TryParse(ValueBytes(ordinal), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _) ? "a number within ±3.4E+38; this one is out of range" : "a number");
 
     public double GetDouble(int ordinal) =>
-        CellParsers.TryParseDouble(ValueBytes(ordinal), out var v) ? v : throw NotA(ordinal, "DOUBLE", "a number");
+        CellParsers.TryParseDouble(ValueBytes(ordinal), out var v) ? v
+            : throw NotA(ordinal, "DOUBLE", double.TryParse(ValueBytes(ordinal), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _) ? "a number within ±1.8E+308; this one is out of range" : "a number");
 
     /// <summary>A DECIMAL validated and in plain notation (exponent expanded, every digit kept; no float conversion).</summary>
     public string GetDecimalString(int ordinal) =>
@@ -371,10 +399,33 @@ public sealed class BatchFileReader : IDisposable
         return columns;
     }
 
+    /// <summary>
+    /// A batch file's first row names columns of its table. One that names none of them is not a header at all
+    /// (e.g. the first line of some other file named by mistake or on purpose): it is described by its shape, never
+    /// quoted, so no file content leaves through the message.
+    /// </summary>
+    private void ThrowIfNotAHeaderOf(Table table)
+    {
+        if (table.Columns.Count == 0 || _columns.Any(c => table.Columns.Any(t => t.Name == c)))
+        {
+            return;
+        }
+        var bytes = _columns.Sum(c => Encoding.UTF8.GetByteCount(c)) + Math.Max(0, _columns.Length - 1);
+        throw new BatchFileException(FilePath,
+            $"the first row is not a CSV header of table '{table.Name}': it has {_columns.Length} {(_columns.Length == 1 ? "cell" : "cells")} ({bytes:N0} bytes) and names none of the table's columns");
+    }
+
+    /// <summary>The header's column names, sanitised and cut to a short excerpt.</summary>
+    private string QuoteHeader()
+    {
+        var text = string.Join(", ", _columns);
+        return BatchFileException.Quote(text, MaxQuotedHeaderLength);
+    }
+
     private string DescribeLayers() => _stream switch
     {
         ZstdDecompressingStream => "zstd compressed",
-        GZipStream => "gzip compressed",
+        GzipDecompressingStream => "gzip compressed",
         _ => "as the file_params say",
     };
 
@@ -383,7 +434,8 @@ public sealed class BatchFileReader : IDisposable
 
     /// <summary>
     /// Our own layers word their messages for the user; GZipStream's are rephrased. A decompression failure behind
-    /// AES also names the key: the up-front padding check lets about one wrong key in 256 through.
+    /// AES ends with the same hint as the padding check (<see cref="AesCbcDecryptingStream.WrongKeyHint"/>): that
+    /// check lets about one wrong key in 256 through, and then the decompressor is the first to notice.
     /// </summary>
     private static string Explain(InvalidDataException e, FileParams fileParams)
     {
@@ -395,7 +447,7 @@ public sealed class BatchFileReader : IDisposable
         if (fileParams.Encryption == Encryption.Aes
             && (problem.StartsWith("the zstd", StringComparison.Ordinal) || problem.StartsWith("the gzip", StringComparison.Ordinal)))
         {
-            problem += " (or the AES key is wrong)";
+            problem += ": " + AesCbcDecryptingStream.WrongKeyHint;
         }
         return problem;
     }
@@ -407,6 +459,7 @@ public sealed class BatchFileReader : IDisposable
             return;
         }
         _disposed = true;
+        _scanner.Release();
         _stream.Dispose();
     }
 }

@@ -13,7 +13,8 @@ internal sealed class ExampleSync(ILogger logger)
 {
     public async Task RunAsync(UpdateRequest request, IUpdateOutput output, CancellationToken cancellationToken)
     {
-        long startCursor = SyncCursor.Parse(request.HasStateJson ? request.StateJson : null);
+        var state = SyncCursor.Parse(request.HasStateJson ? request.StateJson : null);
+        long startCursor = state.Value;
         int table1Upserts = LoadKnob.Table1Upserts(request.Configuration);
         long cursor = startCursor;
         logger.LogInformation("Sync starting at cursor {Cursor} with {Table1Upserts} table1 upserts", startCursor, table1Upserts);
@@ -44,7 +45,7 @@ internal sealed class ExampleSync(ILogger logger)
         cursor++;
 
         // Written as text, not with CheckpointAsync<T>: the state must read exactly as Python's json.dumps writes it.
-        await output.CheckpointAsync(SyncCursor.Format(cursor), cancellationToken);
+        await output.CheckpointAsync(state.Format(cursor), cancellationToken);
         logger.LogInformation("Sync done: {Records} records emitted, checkpoint at cursor {Cursor}", cursor - startCursor, cursor);
     }
 }

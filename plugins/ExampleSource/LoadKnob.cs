@@ -17,7 +17,8 @@ internal static class LoadKnob
     {
         if (Problem(configuration) is { } problem)
         {
-            throw new ConnectorException(ConnectorErrorKind.InvalidArgument, problem);
+            // The customer's own setting: a Fivetran task (the sync stops, the dashboard shows how to fix it).
+            throw ConnectorAlertException.Task(problem);
         }
 
         return configuration.TryGetValue(Key, out var text) && !string.IsNullOrWhiteSpace(text)
@@ -34,6 +35,6 @@ internal static class LoadKnob
 
         return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int count) && count <= MaxTable1Upserts
             ? null
-            : $"The configuration value '{Key}' must be a whole number from 0 to {MaxTable1Upserts} (how many table1 rows to emit); got '{text}'.";
+            : $"The configuration value '{Key}' must be a whole number from 0 to {MaxTable1Upserts} (how many table1 rows to emit); got '{text}'. Enter such a number in the connector's setup, or remove the value for the default of {DefaultTable1Upserts}.";
     }
 }

@@ -1,18 +1,41 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using ConnectorHost.Abstractions;
 
 namespace ExampleSource;
 
-/// <summary>The sync state <c>{"cursor": N}</c>: how many records all syncs so far have emitted.</summary>
-internal static class SyncCursor
+/// <summary>
+/// The sync state: <c>{"cursor": N}</c>, how many records all syncs so far have emitted, plus any other keys the
+/// incoming state holds. Like the Python example (which updates the dict it loaded), keys it does not know are
+/// kept, in their order, and written back unchanged.
+/// </summary>
+internal sealed class SyncCursor
 {
+    private const string CursorKey = "cursor";
+
+    /// <summary>The other top-level keys in order, with their JSON text as received.</summary>
+    private readonly List<(string Key, string RawJson)> _others;
+
+    /// <summary>Where "cursor" sat among the keys (Python keeps its place; a new key goes last).</summary>
+    private readonly int _cursorIndex;
+
+    private SyncCursor(long value, List<(string Key, string RawJson)> others, int cursorIndex)
+    {
+        Value = value;
+        _others = others;
+        _cursorIndex = cursorIndex;
+    }
+
+    /// <summary>The cursor the sync starts from.</summary>
+    public long Value { get; }
+
     /// <summary>Absent or empty state, <c>{}</c> and <c>{"cursor": null}</c> mean 0, as in the Python example.</summary>
-    public static long Parse(string? stateJson)
+    public static SyncCursor Parse(string? stateJson)
     {
         if (string.IsNullOrWhiteSpace(stateJson))
         {
-            return 0;
+            return new SyncCursor(0, [], 0);
         }
 
         JsonDocument document;
@@ -32,22 +55,62 @@ internal static class SyncCursor
                 throw Invalid($"state_json must be a JSON object like {{\"cursor\": 6}}; got a JSON {document.RootElement.ValueKind.ToString().ToLowerInvariant()}.");
             }
 
-            if (!document.RootElement.TryGetProperty("cursor", out var cursor) || cursor.ValueKind == JsonValueKind.Null)
+            var others = new List<(string Key, string RawJson)>();
+            long value = 0;
+            var cursorIndex = -1;
+            foreach (var property in document.RootElement.EnumerateObject())
             {
-                return 0;
+                if (property.Name != CursorKey)
+                {
+                    others.Add((property.Name, property.Value.GetRawText()));
+                    continue;
+                }
+
+                cursorIndex = others.Count;
+                var cursor = property.Value;
+                if (cursor.ValueKind == JsonValueKind.Null)
+                {
+                    value = 0;
+                }
+                else if (cursor.ValueKind != JsonValueKind.Number || !cursor.TryGetInt64(out value) || value < 0)
+                {
+                    throw Invalid($"state_json's \"cursor\" must be a non-negative whole number; got {cursor.GetRawText()}.");
+                }
             }
 
-            if (cursor.ValueKind != JsonValueKind.Number || !cursor.TryGetInt64(out long value) || value < 0)
-            {
-                throw Invalid($"state_json's \"cursor\" must be a non-negative whole number; got {cursor.GetRawText()}.");
-            }
-
-            return value;
+            return new SyncCursor(value, others, cursorIndex < 0 ? others.Count : cursorIndex);
         }
     }
 
-    /// <summary>Formatted exactly as Python's <c>json.dumps({"cursor": n})</c> does: <c>{"cursor": 6}</c>.</summary>
-    public static string Format(long cursor) => string.Create(CultureInfo.InvariantCulture, $"{{\"cursor\": {cursor}}}");
+    /// <summary>
+    /// The state with the cursor at <paramref name="cursor"/>, laid out as Python's <c>json.dumps</c> writes it:
+    /// <c>{"cursor": 6}</c>, or <c>{"cursor": 16, "other": "x"}</c> with the other keys as they came.
+    /// </summary>
+    public string Format(long cursor)
+    {
+        var text = new StringBuilder("{");
+        for (var i = 0; i <= _others.Count; i++)
+        {
+            if (i == _cursorIndex)
+            {
+                Append(text, CursorKey, cursor.ToString(CultureInfo.InvariantCulture));
+            }
+            if (i < _others.Count)
+            {
+                Append(text, _others[i].Key, _others[i].RawJson);
+            }
+        }
+        return text.Append('}').ToString();
+    }
+
+    private static void Append(StringBuilder text, string key, string rawJson)
+    {
+        if (text.Length > 1)
+        {
+            text.Append(", ");
+        }
+        text.Append(JsonSerializer.Serialize(key)).Append(": ").Append(rawJson);
+    }
 
     private static ConnectorException Invalid(string message) => new(ConnectorErrorKind.InvalidArgument, message);
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using ConnectorHost.Abstractions;
 using ConnectorHost.Abstractions.Destination;
 using ConnectorHost.Abstractions.Plugins;
@@ -20,15 +19,21 @@ namespace SqliteDestination;
 /// </summary>
 public sealed class SqliteDestinationConnector : IDestinationConnector
 {
-    private readonly PluginContext _context;
+    private readonly OperatorLimits _limits;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<string, SqliteDatabase> _databases = new(StringComparer.Ordinal);
+    private readonly DatabaseRegistry _databases;
 
+    /// <summary>Reads the operator's settings (<see cref="OperatorLimits"/>); a setting it cannot use throws, naming it.</summary>
     public SqliteDestinationConnector(PluginContext context)
     {
-        _context = context;
+        ArgumentNullException.ThrowIfNull(context);
+        _limits = OperatorLimits.From(context);
         _logger = context.LoggerFactory.CreateLogger("SqliteDestination");
+        _databases = new DatabaseRegistry(_limits.MaxOpenDatabases);
     }
+
+    /// <summary>How many databases the plugin has open or idle-pooled now (bounded by the operator's maxOpenDatabases).</summary>
+    internal int KnownDatabaseCount => _databases.Count;
 
     public Task<ConfigurationFormResponse> ConfigurationFormAsync(CancellationToken cancellationToken) =>
         Task.FromResult(ConfigurationFormFactory.Create());
@@ -43,12 +48,14 @@ public sealed class SqliteDestinationConnector : IDestinationConnector
         {
             settings = Settings(request.Configuration);
         }
-        catch (ConnectorException ex)
+        catch (Exception ex) when (ex is ConnectorException or ConnectorAlertException)
         {
+            _logger.LogInformation("Test {Test}: {Outcome}", request.Name, ex.Message);
             return new TestResponse { Failure = ex.Message };
         }
 
-        var response = await ConnectionTester.RunAsync(request.Name, settings, Database(settings), cancellationToken).ConfigureAwait(false);
+        using var lease = _databases.Acquire(settings.DatabasePath);
+        var response = await ConnectionTester.RunAsync(request.Name, settings, lease.Database, cancellationToken).ConfigureAwait(false);
         _logger.LogInformation("Test {Test} on {Path}: {Outcome}", request.Name, settings.DatabasePath, response.Success ? "success" : response.Failure);
         return response;
     }
@@ -56,9 +63,10 @@ public sealed class SqliteDestinationConnector : IDestinationConnector
     public Task<DescribeTableResponse> DescribeTableAsync(DescribeTableRequest request, CancellationToken cancellationToken)
     {
         var settings = Settings(request.Configuration);
-        return Task.FromResult(Guard($"describing {request.SchemaName}.{request.TableName}", () =>
+        using var lease = _databases.Acquire(settings.DatabasePath);
+        return Task.FromResult(Guard(settings, $"describing {request.SchemaName}.{request.TableName}", () =>
         {
-            using var connection = Database(settings).Open(settings);
+            using var connection = lease.Database.Open(settings);
             var table = TableCatalog.Find(connection, request.SchemaName, request.TableName);
             return table is null ? new DescribeTableResponse { NotFound = true } : new DescribeTableResponse { Table = table.ToProto() };
         }));
@@ -110,7 +118,7 @@ public sealed class SqliteDestinationConnector : IDestinationConnector
             // Operations on a table that does not exist are no-ops, not errors.
             if (TableCatalog.Find(connection, request.SchemaName, request.Table?.Name ?? "") is { } table)
             {
-                LiveBatchWriter.Write(connection, table, request, new BatchProgress(_logger, name, cancellationToken));
+                LiveBatchWriter.Write(connection, table, request, new BatchProgress(_logger, name, _limits.MaxRowBytes, cancellationToken));
             }
             else
             {
@@ -128,7 +136,7 @@ public sealed class SqliteDestinationConnector : IDestinationConnector
         {
             if (TableCatalog.Find(connection, request.SchemaName, request.Table?.Name ?? "") is { } table)
             {
-                HistoryBatchWriter.Write(connection, table, request, new BatchProgress(_logger, name, cancellationToken));
+                HistoryBatchWriter.Write(connection, table, request, new BatchProgress(_logger, name, _limits.MaxRowBytes, cancellationToken));
             }
             else
             {
@@ -154,30 +162,33 @@ public sealed class SqliteDestinationConnector : IDestinationConnector
     }
 
     private SqliteSettings Settings(IDictionary<string, string> configuration) =>
-        SqliteSettings.From(configuration, _context.DataDirectory);
+        SqliteSettings.From(configuration, _limits);
 
-    private SqliteDatabase Database(SqliteSettings settings) =>
-        _databases.GetOrAdd(settings.DatabasePath, path => new SqliteDatabase(path));
-
-    /// <summary>Runs <paramref name="work"/> in one write transaction: committed if it returns, rolled back if it throws.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> in one write transaction: committed if it returns, rolled back if it throws.
+    /// Cancellation (deadline, client gone, shutdown) is checked once more just before COMMIT, so a call that will
+    /// answer an error status does not commit.
+    /// </summary>
     private async Task WriteAsync(IDictionary<string, string> configuration, string what, Action<SqliteConnection> work, CancellationToken cancellationToken)
     {
         var settings = Settings(configuration);
-        var database = Database(settings);
+        using var lease = _databases.Acquire(settings.DatabasePath);
+        var database = lease.Database;
         using (var session = await database.BeginWriteAsync(settings, cancellationToken).ConfigureAwait(false))
         {
-            Guard(what, () =>
+            Guard(settings, what, () =>
             {
                 work(session.Connection);
+                cancellationToken.ThrowIfCancellationRequested();
                 session.Commit();
                 return true;
             });
         }
 
-        database.ScheduleCheckpoint(settings, _logger);
+        database.ScheduleCheckpoint(settings, _logger, () => _databases.Acquire(settings.DatabasePath));
     }
 
-    private static T Guard<T>(string what, Func<T> work)
+    private static T Guard<T>(SqliteSettings settings, string what, Func<T> work)
     {
         try
         {
@@ -185,10 +196,7 @@ public sealed class SqliteDestinationConnector : IDestinationConnector
         }
         catch (SqliteException ex)
         {
-            var kind = ex.SqliteErrorCode is 5 /* BUSY */ or 6 /* LOCKED */ or 10 /* IOERR */ or 13 /* FULL */
-                ? ConnectorErrorKind.Unavailable
-                : ConnectorErrorKind.Internal;
-            throw new ConnectorException(kind, $"SQLite failed while {what}: {ex.Message}", ex);
+            throw StorageFailures.From(ex, settings.DatabasePath, what);
         }
     }
 }

@@ -10,6 +10,9 @@ public sealed class ConfigurationTests : IDisposable
 
     public void Dispose() => _h.Dispose();
 
+    /// <summary>The plugin's data folder (where the default database lives).</summary>
+    private string DataDirectory => Path.GetDirectoryName(_h.DatabasePath)!;
+
     private Task<TestResponse> TestAsync(string name, params (string Key, string Value)[] configuration)
     {
         var request = new TestRequest { Name = name };
@@ -48,17 +51,18 @@ public sealed class ConfigurationTests : IDisposable
     [Fact]
     public async Task A_directory_a_path_under_a_file_or_a_read_only_file_fail_with_a_clear_message()
     {
-        var directory = Path.Combine(_h.Directory, "a-directory");
+        // Inside the data folder: paths outside it are refused before anything is looked at (ConfinementTests).
+        var directory = Path.Combine(DataDirectory, "a-directory");
         Directory.CreateDirectory(directory);
         var failure = (await TestAsync("connect", ("database_path", directory))).Failure;
         Assert.Contains(directory, failure);
         Assert.Contains("directory", failure);
 
-        var file = Path.Combine(_h.Directory, "plain-file");
+        var file = Path.Combine(DataDirectory, "plain-file");
         await File.WriteAllTextAsync(file, "x");
         Assert.Contains("not usable", (await TestAsync("connect", ("database_path", Path.Combine(file, "db.sqlite")))).Failure);
 
-        var readOnly = Path.Combine(_h.Directory, "ro.db");
+        var readOnly = Path.Combine(DataDirectory, "ro.db");
         Assert.True((await TestAsync("connect", ("database_path", readOnly))).Success);
         if (!OperatingSystem.IsWindows())
         {
@@ -78,7 +82,8 @@ public sealed class ConfigurationTests : IDisposable
         Assert.True((await TestAsync("connect")).Success);
         Assert.Equal((16384L, "wal"), Pragmas(_h.DatabasePath));
 
-        var existing = Path.Combine(_h.Directory, "existing.db");
+        Directory.CreateDirectory(DataDirectory);
+        var existing = Path.Combine(DataDirectory, "existing.db");
         using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={existing};Pooling=False"))
         {
             connection.Open();

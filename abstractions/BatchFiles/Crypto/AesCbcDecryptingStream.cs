@@ -13,6 +13,9 @@ internal sealed class AesCbcDecryptingStream : ReadOnlyForwardStream
     public const int BlockSize = 16;
     public const int KeySize = 32;
 
+    /// <summary>Ends every message about data that does not decrypt or decompress properly behind AES.</summary>
+    public const string WrongKeyHint = "the AES key is wrong or the file was tampered with or truncated";
+
     private readonly Stream _inner;
     private readonly Aes _aes;
     private readonly byte[] _iv = new byte[BlockSize];
@@ -98,7 +101,7 @@ internal sealed class AesCbcDecryptingStream : ReadOnlyForwardStream
         if (!valid)
         {
             throw new InvalidDataException(
-                "the decrypted data does not end in valid PKCS#7 padding: the AES key is wrong or the file was tampered with or truncated");
+                "the decrypted data does not end in valid PKCS#7 padding: " + WrongKeyHint);
         }
         return padding;
     }

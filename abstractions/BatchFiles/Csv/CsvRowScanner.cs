@@ -22,11 +22,11 @@ internal sealed class CsvRowScanner
     private const byte Comma = (byte)',';
     private const byte LineFeed = (byte)'\n';
     private const byte CarriageReturn = (byte)'\r';
-    private const int MaxRowBytes = 1 << 30;
 
     private const int MaskWidth = 64;
 
     private readonly Stream _source;
+    private readonly int _maxRowBytes;
     private byte[] _buffer;
     private int _rowStart;
     private int _dataEnd;
@@ -40,10 +40,31 @@ internal sealed class CsvRowScanner
     private int _maskBase = int.MinValue / 2;
     private ulong _mask;
 
-    public CsvRowScanner(Stream source, int bufferSize = 256 * 1024)
+    /// <param name="maxRowBytes">The longest row accepted (line end included); a longer one raises an <see cref="InvalidDataException"/> and sets <see cref="RowWasTooLong"/>.</param>
+    public CsvRowScanner(Stream source, int maxRowBytes, int bufferSize = 256 * 1024)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxRowBytes, 1);
         _source = source;
+        _maxRowBytes = maxRowBytes;
         _buffer = new byte[bufferSize];
+    }
+
+    /// <summary>True once a row longer than the limit was refused (the failure is the row's, not one cell's).</summary>
+    public bool RowWasTooLong { get; private set; }
+
+    private InvalidDataException RowTooLong()
+    {
+        RowWasTooLong = true;
+        CellCount = 0;
+        return new InvalidDataException($"the row is longer than the limit of {_maxRowBytes:N0} bytes per row");
+    }
+
+    /// <summary>Drops the row buffer (which a long row may have grown) so it can be collected at once.</summary>
+    public void Release()
+    {
+        _buffer = [];
+        _rowStart = _dataEnd = 0;
+        _sourceEnded = true;
     }
 
     public byte[] Buffer => _buffer;
@@ -74,6 +95,10 @@ internal sealed class CsvRowScanner
             if (result == ScanResult.EndOfData)
             {
                 return false;
+            }
+            if (rowEnd - _rowStart > _maxRowBytes)
+            {
+                throw RowTooLong();
             }
             _rowStart = rowEnd;
             if (result == ScanResult.BlankLine)
@@ -168,7 +193,7 @@ internal sealed class CsvRowScanner
                 {
                     CellCount = cell - 1;
                     throw new InvalidDataException(
-                        $"unexpected character '{(char)buffer[p]}' after the closing quote of a cell (expected a comma or the end of the row)");
+                        $"unexpected character {BatchFileException.Quote(((char)buffer[p]).ToString())} after the closing quote of a cell (expected a comma or the end of the row)");
                 }
             }
             else
@@ -329,13 +354,14 @@ internal sealed class CsvRowScanner
     private void Refill()
     {
         var pending = _dataEnd - _rowStart;
+        if (pending > _maxRowBytes)
+        {
+            throw RowTooLong();
+        }
         if (_rowStart == 0 && pending == _buffer.Length)
         {
-            if (_buffer.Length >= MaxRowBytes)
-            {
-                throw new InvalidDataException($"a single row is longer than {MaxRowBytes} bytes");
-            }
-            Array.Resize(ref _buffer, _buffer.Length * 2);
+            // Grows only for one row larger than the buffer, and never past the limit (plus one byte to detect it).
+            Array.Resize(ref _buffer, (int)Math.Min(_buffer.Length * 2L, _maxRowBytes + 1L));
         }
         else if (_rowStart > 0)
         {
@@ -349,3 +375,4 @@ internal sealed class CsvRowScanner
         _sourceEnded = read == 0;
     }
 }
+

@@ -53,9 +53,23 @@ internal static class CellParsers
     ];
 
     // NumberStyles.Float accepts Java's "1.0E-5", "NaN", "Infinity" and "-Infinity".
+    /// <summary>
+    /// A DOUBLE: decimal or exponent notation, NaN, Infinity or -Infinity (as Java writes them). A finite number
+    /// beyond the DOUBLE range (1e400) is refused rather than read as infinity.
+    /// </summary>
     public static bool TryParseDouble(ReadOnlySpan<byte> s, out double value) =>
         TryParsePlainDecimalExactly(s, out value)
-        || double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+        || (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && (double.IsFinite(value) || IsInfinityLiteral(s) || double.IsNaN(value)));
+
+    private static bool IsInfinityLiteral(ReadOnlySpan<byte> s)
+    {
+        s = s.Trim((byte)' ');
+        if (s.Length > 0 && (s[0] == '-' || s[0] == '+'))
+        {
+            s = s[1..];
+        }
+        return System.Text.Ascii.EqualsIgnoreCase(s, "Infinity"u8) || System.Text.Ascii.EqualsIgnoreCase(s, "inf"u8) || s.SequenceEqual("∞"u8);
+    }
 
     /// <summary>
     /// Fast path for the common "-123.45": with at most 15 significant digits the digits and the power of ten are
@@ -108,8 +122,9 @@ internal static class CellParsers
         return true;
     }
 
+    /// <summary>A FLOAT, read like <see cref="TryParseDouble"/>: a finite number beyond the FLOAT range (1e39) is refused.</summary>
     public static bool TryParseSingle(ReadOnlySpan<byte> s, out float value) =>
-        float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+        float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && (float.IsFinite(value) || float.IsNaN(value) || IsInfinityLiteral(s));
 
     /// <summary>
     /// Validates a decimal (optionally signed, optional fraction, optional exponent as BigDecimal.toString writes

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Diagnostics;
 using ConnectorHost.Abstractions.BatchFiles;
 using ConnectorHost.Abstractions.BatchFiles.Crypto;
-using ConnectorHost.Abstractions.BatchFiles.Zstd;
+using ConnectorHost.Abstractions.BatchFiles.Decompression;
 
 namespace ConnectorHost.Benchmarks.BatchFiles;
 

@@ -203,5 +203,21 @@ internal static class TableCatalog
         {
             throw new ConnectorException(ConnectorErrorKind.InvalidArgument, $"Table {table} names column '{duplicate.Key}' more than once.");
         }
+
+        foreach (var column in columns)
+        {
+            if (!Enum.IsDefined(column.Type))
+            {
+                var known = string.Join(", ", Enum.GetValues<DataType>().Select(t => $"{t.ToString().ToUpperInvariant()} ({(int)t})"));
+                throw new ConnectorException(ConnectorErrorKind.InvalidArgument,
+                    $"Table {table}, column '{column.Name}': data type {(int)column.Type} is not a Fivetran data type (known: {known}).");
+            }
+
+            if (column.Type == DataType.Decimal && column.Precision is > 0 && column.Scale > column.Precision)
+            {
+                throw new ConnectorException(ConnectorErrorKind.InvalidArgument,
+                    $"Table {table}, column '{column.Name}': DECIMAL({column.Precision},{column.Scale}) has a scale larger than its precision.");
+            }
+        }
     }
 }

@@ -34,6 +34,10 @@ internal static class ConnectionTester
                     return new TestResponse { Failure = $"Unknown test '{testName}'; this destination offers '{ConfigurationFormFactory.ConnectTest}' and '{ConfigurationFormFactory.SelectTest}'." };
             }
         }
+        catch (ConnectorAlertException ex)
+        {
+            return new TestResponse { Failure = $"Database file '{settings.DatabasePath}' is not usable: {ex.Message}" };
+        }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or ConnectorException)
         {
             var reason = ex is ConnectorException { InnerException: SqliteException inner } ? inner.Message : ex.Message;

@@ -15,9 +15,7 @@ internal static class TableTruncator
         var syncedName = string.IsNullOrEmpty(request.SyncedColumn) ? SystemColumns.Synced : request.SyncedColumn;
         var synced = table.Require(syncedName);
         // Millisecond precision, in the same fixed layout as stored UTC values so text order is time order.
-        var cutoff = request.UtcDeleteBefore is null
-            ? throw new ConnectorException(ConnectorErrorKind.InvalidArgument, $"Truncate of {table.DisplayName} has no utc_delete_before.")
-            : StorageFormat.FormatUtc(DateTime.UnixEpoch.AddTicks(request.UtcDeleteBefore.Seconds * TimeSpan.TicksPerSecond + request.UtcDeleteBefore.Nanos / 1_000_000 * TimeSpan.TicksPerMillisecond));
+        var cutoff = StorageFormat.FormatUtc(CutOff(table, request.UtcDeleteBefore));
         var where = $"{Sql.Quote(synced.PhysicalName)} < @p0";
         if (request.Soft is null)
         {
@@ -37,5 +35,25 @@ internal static class TableTruncator
         }
 
         return connection.Execute($"UPDATE {Sql.Quote(table.PhysicalName)} SET {Sql.Quote(deleted.PhysicalName)} = 1 WHERE {where}", cutoff);
+    }
+
+    /// <summary>utc_delete_before as an instant, truncated to the millisecond; out of the Timestamp range (years 1 to 9999) is INVALID_ARGUMENT.</summary>
+    private static DateTime CutOff(TableDefinition table, Google.Protobuf.WellKnownTypes.Timestamp? timestamp)
+    {
+        if (timestamp is null)
+        {
+            throw new ConnectorException(ConnectorErrorKind.InvalidArgument, $"Truncate of {table.DisplayName} has no utc_delete_before.");
+        }
+
+        // The protobuf Timestamp's valid range: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z.
+        const long minSeconds = -62_135_596_800;
+        const long maxSeconds = 253_402_300_799;
+        if (timestamp.Seconds is < minSeconds or > maxSeconds || timestamp.Nanos is < 0 or > 999_999_999)
+        {
+            throw new ConnectorException(ConnectorErrorKind.InvalidArgument,
+                $"Truncate of {table.DisplayName}: utc_delete_before (seconds {timestamp.Seconds}, nanos {timestamp.Nanos}) is out of range; it must be an instant from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z.");
+        }
+
+        return DateTime.UnixEpoch.AddTicks(timestamp.Seconds * TimeSpan.TicksPerSecond + timestamp.Nanos / 1_000_000 * TimeSpan.TicksPerMillisecond);
     }
 }

@@ -1,4 +1,4 @@
-using ConnectorHost.Abstractions;
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using SqliteDestination.Catalog;
 using SqliteDestination.Configuration;
@@ -24,6 +24,7 @@ internal sealed class SqliteDatabase
 
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly object _initLock = new();
+    private readonly ConcurrentDictionary<string, bool> _connectionStrings = new(StringComparer.Ordinal);
     private bool _initialised;
 
     public SqliteDatabase(string filePath)
@@ -38,7 +39,14 @@ internal sealed class SqliteDatabase
         var directory = Path.GetDirectoryName(FilePath);
         if (createIfMissing && !string.IsNullOrEmpty(directory))
         {
-            Directory.CreateDirectory(directory);
+            try
+            {
+                Directory.CreateDirectory(directory);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw StorageFailures.FromFolder(ex, FilePath);
+            }
         }
 
         var connectionString = new SqliteConnectionStringBuilder
@@ -49,6 +57,7 @@ internal sealed class SqliteDatabase
             Pooling = true,
             DefaultTimeout = Math.Max(1, settings.BusyTimeoutMilliseconds / 1000),
         }.ToString();
+        _connectionStrings.TryAdd(connectionString, true);
         var connection = new SqliteConnection(connectionString);
         try
         {
@@ -83,19 +92,31 @@ internal sealed class SqliteDatabase
         }
     }
 
+    /// <summary>Closes this database's pooled connections (and their file descriptors) once they are idle.</summary>
+    public void ClosePooledConnections()
+    {
+        foreach (var connectionString in _connectionStrings.Keys)
+        {
+            using var connection = new SqliteConnection(connectionString);
+            SqliteConnection.ClearPool(connection);
+        }
+    }
+
     private int _checkpointScheduled;
 
     /// <summary>
     /// Copies committed WAL content into the database file off the caller's path (automatic checkpoints are off so
     /// a large batch does not pay for its checkpoint inside the call). Coalesced: at most one runs at a time.
+    /// <paramref name="hold"/> keeps the database open while the checkpoint runs and is disposed after it.
     /// </summary>
-    public void ScheduleCheckpoint(SqliteSettings settings, ILogger logger)
+    public void ScheduleCheckpoint(SqliteSettings settings, ILogger logger, Func<IDisposable> hold)
     {
         if (Interlocked.Exchange(ref _checkpointScheduled, 1) == 1)
         {
             return;
         }
 
+        var held = hold();
         _ = Task.Run(() =>
         {
             try
@@ -108,13 +129,14 @@ internal sealed class SqliteDatabase
                 using var connection = Open(settings, createIfMissing: false);
                 connection.Execute("PRAGMA wal_checkpoint(PASSIVE)");
             }
-            catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or ConnectorHost.Abstractions.ConnectorAlertException)
             {
                 logger.LogDebug("Background checkpoint of {Path} skipped: {Reason}", FilePath, ex.Message);
             }
             finally
             {
                 Volatile.Write(ref _checkpointScheduled, 0);
+                held.Dispose();
             }
         });
     }
@@ -134,7 +156,7 @@ internal sealed class SqliteDatabase
         {
             connection?.Dispose();
             _writeLock.Release();
-            throw new ConnectorException(ConnectorErrorKind.Unavailable, $"Cannot open database '{FilePath}' for writing: {ex.Message}", ex);
+            throw StorageFailures.From(ex, FilePath, "opening it for writing");
         }
         catch
         {

@@ -15,6 +15,9 @@ internal static partial class StorageFormat
     public const string UtcMax = "9999-12-31T23:59:59.999Z";
     public const string UtcMin = "0001-01-01T00:00:00.000Z";
 
+    /// <summary>How a FLOAT or DOUBLE NaN is stored: SQLite would turn a bound NaN into NULL.</summary>
+    public const string NaNText = "NaN";
+
     public static string Affinity(DataType type) => type switch
     {
         DataType.Boolean or DataType.Short or DataType.Int or DataType.Long => "INTEGER",

@@ -21,7 +21,7 @@ internal sealed class BatchFile : IDisposable
     /// <summary>The table column of each header ordinal.</summary>
     public IReadOnlyList<ColumnDefinition> Columns { get; }
 
-    public static BatchFile Open(string path, FileParams fileParams, IReadOnlyDictionary<string, ByteString> keys, TableDefinition table)
+    public static BatchFile Open(string path, FileParams fileParams, IReadOnlyDictionary<string, ByteString> keys, TableDefinition table, BatchProgress progress, string kind)
     {
         // Typed access follows the destination's own catalog, which is what the values are stored as.
         // _fivetran_start is a version, not part of the record key: files that only name records may omit it.
@@ -31,16 +31,18 @@ internal sealed class BatchFile : IDisposable
             column.PrimaryKey = false;
         }
 
-        var reader = BatchFileReader.Open(path, fileParams, keys, proto);
+        var reader = BatchFileReader.Open(path, fileParams, keys, proto, progress.MaxRowBytes);
         try
         {
             var columns = new List<ColumnDefinition>(reader.Columns.Count);
             foreach (var name in reader.Columns)
             {
-                columns.Add(table.Find(name) ?? throw new BatchFileException(path, $"table {table.DisplayName} has no column '{name}'", column: name));
+                columns.Add(table.Find(name) ?? throw new BatchFileException(path, $"table {table.DisplayName} has no column {BatchFileException.Quote(name)}", column: name));
             }
 
-            return new BatchFile(reader, columns);
+            var file = new BatchFile(reader, columns);
+            progress.FileOpened(file, kind);
+            return file;
         }
         catch
         {

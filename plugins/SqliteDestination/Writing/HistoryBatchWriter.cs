@@ -27,25 +27,25 @@ internal static class HistoryBatchWriter
         var keys = request.Keys;
         foreach (var path in request.EarliestStartFiles)
         {
-            using var file = BatchFile.Open(path, request.FileParams, keys, table);
+            using var file = BatchFile.Open(path, request.FileParams, keys, table, progress, "earliest_start");
             ApplyEarliestStart(connection, table, key, file, progress);
         }
 
         foreach (var path in request.ReplaceFiles)
         {
-            using var file = BatchFile.Open(path, request.FileParams, keys, table);
+            using var file = BatchFile.Open(path, request.FileParams, keys, table, progress, "replace");
             LiveBatchWriter.Upsert(connection, table, file, progress);
         }
 
         foreach (var path in request.UpdateFiles)
         {
-            using var file = BatchFile.Open(path, request.FileParams, keys, table);
+            using var file = BatchFile.Open(path, request.FileParams, keys, table, progress, "update");
             InsertUpdatedVersions(connection, table, key, file, progress);
         }
 
         foreach (var path in request.DeleteFiles)
         {
-            using var file = BatchFile.Open(path, request.FileParams, keys, table);
+            using var file = BatchFile.Open(path, request.FileParams, keys, table, progress, "delete");
             CloseDeleted(connection, table, key, file, progress);
         }
     }
@@ -81,8 +81,8 @@ internal static class HistoryBatchWriter
             var earliest = reader.GetUtcDateTime(startOrdinal);
             for (var k = 0; k < n; k++)
             {
-                CellBinder.BindKey(removeOverlapping, k + 1, reader, keyOrdinals[k], key[k].Type);
-                CellBinder.BindKey(closeActive, k + 1, reader, keyOrdinals[k], key[k].Type);
+                CellBinder.BindKey(removeOverlapping, k + 1, reader, keyOrdinals[k], key[k]);
+                CellBinder.BindKey(closeActive, k + 1, reader, keyOrdinals[k], key[k]);
             }
 
             var earliestText = StorageFormat.FormatUtc(earliest);
@@ -98,7 +98,6 @@ internal static class HistoryBatchWriter
     /// <summary>
     /// Each update row becomes a new version: modified cells from the file, the others from the latest version
     /// of the same key that started before it (the one active before this batch, or the previous row of the file).
-    /// A key with no earlier version is a record the destination does not have: the row is ignored (tester README).
     /// </summary>
     private static void InsertUpdatedVersions(SqliteConnection connection, TableDefinition table, IReadOnlyList<ColumnDefinition> key, BatchFile file, BatchProgress progress)
     {
@@ -130,10 +129,14 @@ internal static class HistoryBatchWriter
         var keyFirst = parameter + 1;
         parameter += key.Count;
         var startParameter = ++parameter;
-        var previous = $"SELECT * FROM {t} WHERE {KeyCondition(key, keyFirst)} AND {Sql.Quote(start.PhysicalName)} < ?{startParameter} ORDER BY {Sql.Quote(start.PhysicalName)} DESC LIMIT 1";
+        // The version this row updates: the latest one starting no later than the row (the same start means that
+        // version itself is updated). A record with no such version does not exist here: the guide makes an update
+        // of it a no-op, so the INSERT below selects nothing (inner join) rather than building a row from the file's
+        // partial cells.
+        var previous = $"SELECT * FROM {t} WHERE {KeyCondition(key, keyFirst)} AND {Sql.Quote(start.PhysicalName)} <= ?{startParameter} ORDER BY {Sql.Quote(start.PhysicalName)} DESC LIMIT 1";
         var others = table.Columns.Where(c => !storageKey.Contains(c)).ToList();
         var sql = $"INSERT INTO {t} ({Sql.QuoteList(table.Columns.Select(c => c.PhysicalName))}) "
-            + $"SELECT {string.Join(", ", selects)} FROM (SELECT 1) JOIN ({previous}) AS prev ON 1 WHERE 1 "
+            + $"SELECT {string.Join(", ", selects)} FROM ({previous}) AS prev WHERE 1 "
             + $"ON CONFLICT ({Sql.QuoteList(storageKey.Select(k => k.PhysicalName))}) DO "
             + (others.Count == 0 ? "NOTHING" : "UPDATE SET " + string.Join(", ", others.Select(c => $"{Sql.Quote(c.PhysicalName)} = excluded.{Sql.Quote(c.PhysicalName)}")));
         using var statement = new RawStatement(connection, sql);
@@ -147,7 +150,7 @@ internal static class HistoryBatchWriter
                 statement.BindInt64(flag, state == CellState.Unmodified ? 0 : 1);
                 if (state == CellState.Value)
                 {
-                    CellBinder.Bind(statement, value, reader, ordinal, file.Columns[ordinal].Type);
+                    CellBinder.Bind(statement, value, reader, ordinal, file.Columns[ordinal]);
                 }
                 else
                 {
@@ -157,11 +160,15 @@ internal static class HistoryBatchWriter
 
             for (var k = 0; k < key.Count; k++)
             {
-                CellBinder.BindKey(statement, keyFirst + k, reader, keyOrdinals[k], key[k].Type);
+                CellBinder.BindKey(statement, keyFirst + k, reader, keyOrdinals[k], key[k]);
             }
 
-            CellBinder.BindKey(statement, startParameter, reader, startOrdinal, start.Type);
-            LiveBatchWriter.Execute(statement, file);
+            CellBinder.BindKey(statement, startParameter, reader, startOrdinal, start);
+            if (LiveBatchWriter.Execute(statement, file) == 0)
+            {
+                progress.RowSkipped(file, "an update of a record with no version in the table (a no-op)");
+            }
+
             progress.RowApplied(file);
         }
     }
@@ -180,10 +187,10 @@ internal static class HistoryBatchWriter
         {
             for (var k = 0; k < n; k++)
             {
-                CellBinder.BindKey(statement, k + 1, reader, keyOrdinals[k], key[k].Type);
+                CellBinder.BindKey(statement, k + 1, reader, keyOrdinals[k], key[k]);
             }
 
-            CellBinder.BindKey(statement, n + 1, reader, endOrdinal, end.Type);
+            CellBinder.BindKey(statement, n + 1, reader, endOrdinal, end);
             LiveBatchWriter.Execute(statement, file);
             progress.RowApplied(file);
         }

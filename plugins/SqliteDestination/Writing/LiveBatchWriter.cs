@@ -18,19 +18,19 @@ internal static class LiveBatchWriter
         var keys = request.Keys;
         foreach (var path in request.ReplaceFiles)
         {
-            using var file = BatchFile.Open(path, request.FileParams, keys, table);
+            using var file = BatchFile.Open(path, request.FileParams, keys, table, progress, "replace");
             Upsert(connection, table, file, progress);
         }
 
         foreach (var path in request.UpdateFiles)
         {
-            using var file = BatchFile.Open(path, request.FileParams, keys, table);
+            using var file = BatchFile.Open(path, request.FileParams, keys, table, progress, "update");
             Update(connection, table, file, progress);
         }
 
         foreach (var path in request.DeleteFiles)
         {
-            using var file = BatchFile.Open(path, request.FileParams, keys, table);
+            using var file = BatchFile.Open(path, request.FileParams, keys, table, progress, "delete");
             Delete(connection, table, table.StorageKey, file, progress);
         }
     }
@@ -61,7 +61,7 @@ internal static class LiveBatchWriter
         {
             for (var i = 0; i < columns.Count; i++)
             {
-                CellBinder.BindValueOrNull(statement, i + 1, reader, i, columns[i].Type, "replace");
+                CellBinder.BindValueOrNull(statement, i + 1, reader, i, columns[i], "replace");
             }
 
             Execute(statement, file);
@@ -125,7 +125,7 @@ internal static class LiveBatchWriter
                 ++p;
                 if (state == CellState.Value)
                 {
-                    CellBinder.Bind(statement, p, reader, i, file.Columns[i].Type);
+                    CellBinder.Bind(statement, p, reader, i, file.Columns[i]);
                 }
                 else
                 {
@@ -135,7 +135,7 @@ internal static class LiveBatchWriter
 
             for (var k = 0; k < key.Count; k++)
             {
-                CellBinder.BindKey(statement, ++p, reader, keyOrdinals[k], key[k].Type);
+                CellBinder.BindKey(statement, ++p, reader, keyOrdinals[k], key[k]);
             }
 
             Execute(statement, file);
@@ -233,7 +233,7 @@ internal static class LiveBatchWriter
         {
             for (var k = 0; k < key.Count; k++)
             {
-                CellBinder.BindKey(statement, k + 1, reader, keyOrdinals[k], key[k].Type);
+                CellBinder.BindKey(statement, k + 1, reader, keyOrdinals[k], key[k]);
             }
 
             Execute(statement, file);
@@ -246,11 +246,12 @@ internal static class LiveBatchWriter
             ? key
             : throw new ConnectorException(ConnectorErrorKind.FailedPrecondition, $"Table {table.DisplayName} has no primary key (not even _fivetran_id), so rows cannot be matched for update or delete.");
 
-    internal static void Execute(RawStatement statement, BatchFile file)
+    /// <summary>Executes the row's statement; returns the number of rows it changed.</summary>
+    internal static int Execute(RawStatement statement, BatchFile file)
     {
         try
         {
-            statement.Execute();
+            return statement.Execute();
         }
         catch (SqliteException ex)
         {

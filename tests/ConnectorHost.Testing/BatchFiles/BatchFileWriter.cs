@@ -2,7 +2,6 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
-using ConnectorHost.Abstractions.BatchFiles.Zstd;
 using FivetranSdk.V2;
 using Google.Protobuf;
 
@@ -111,7 +110,7 @@ public sealed class BatchFileWriter : IDisposable
             }
             return fileParams.Compression switch
             {
-                Compression.Zstd => new ZstdCompressingStream(stream, zstdLevel),
+                Compression.Zstd => new ZstdSharp.CompressionStream(stream, zstdLevel, leaveOpen: false),
                 Compression.Gzip => new GZipStream(stream, CompressionLevel.Fastest),
                 _ => stream,
             };

@@ -182,10 +182,11 @@ public class ExampleSourcePluginTests
     [InlineData("-1")]
     [InlineData("ten")]
     [InlineData("100000001")]
-    public async Task An_invalid_load_knob_is_an_invalid_argument(string value)
+    public async Task An_invalid_load_knob_is_a_task_for_the_customer(string value)
     {
-        var error = await Assert.ThrowsAsync<ConnectorException>(() => Update(null, ("recordCount", value)));
-        Assert.Equal(ConnectorErrorKind.InvalidArgument, error.Kind);
+        // The customer's own setting (issue 14 item 14): a Fivetran task, not an error status.
+        var error = await Assert.ThrowsAsync<ConnectorAlertException>(() => Update(null, ("recordCount", value)));
+        Assert.Equal(ConnectorAlertKind.Task, error.Kind);
         Assert.Contains("recordCount", error.Message);
         Assert.Contains($"'{value}'", error.Message);
     }
