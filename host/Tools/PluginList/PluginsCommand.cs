@@ -40,8 +40,8 @@ internal static class PluginsCommand
 
         var listings = new PluginLoader(configuration.PluginsDirectory, configuration.DataDirectory, hotReload: false).ListPlugins();
         string? Serves(PluginListing plugin) =>
-            string.Join(", ", new[] { ("source", configuration.Source?.Plugin), ("destination", configuration.Destination?.Plugin) }
-                .Where(side => side.Item2 == plugin.Name).Select(side => side.Item1)) is { Length: > 0 } served ? served : null;
+            string.Join(", ", new[] { ("source", configuration.Source), ("destination", configuration.Destination) }
+                .Where(side => side.Item2?.Plugin == plugin.Name).Select(side => $"{side.Item1} on port {side.Item2!.Port}")) is { Length: > 0 } served ? served : null;
 
         if (result.GetValue(JsonOption))
         {
@@ -64,7 +64,9 @@ internal static class PluginsCommand
             return 0;
         }
 
-        console.MarkupLine($"Plugins in [bold]{Markup.Escape(configuration.PluginsDirectory)}[/] (plugins.json: {Markup.Escape(path)})");
+        console.MarkupLine($"plugins.json: {Markup.Escape(path)}");
+        console.MarkupLine($"data folder:  {Markup.Escape(configuration.DataDirectory)} (each plugin writes under <data folder>/<plugin>)");
+        console.MarkupLine($"Plugins in [bold]{Markup.Escape(configuration.PluginsDirectory)}[/]:");
         var table = new Spectre.Console.Table().Border(TableBorder.Rounded)
             .AddColumn("plugin").AddColumn("contract").AddColumn("version").AddColumn("abstractions").AddColumn("loads").AddColumn("served as");
         foreach (var plugin in listings)

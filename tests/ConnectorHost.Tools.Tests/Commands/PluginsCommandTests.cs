@@ -20,7 +20,7 @@ public sealed class PluginsCommandTests
         Assert.Equal("Destination", probe.GetProperty("contract").GetString());
         Assert.True(probe.GetProperty("loads").GetBoolean());
         Assert.Equal("1.0.0.0", probe.GetProperty("abstractionsVersion").GetString());
-        Assert.Equal("destination", probe.GetProperty("servedAs").GetString());
+        Assert.Equal("destination on port 50052", probe.GetProperty("servedAs").GetString());
         var broken = plugins["NoContractPlugin"];
         Assert.False(broken.GetProperty("loads").GetBoolean());
         Assert.Contains("no public non-abstract type implementing", broken.GetProperty("problem").GetString());
