@@ -11,7 +11,9 @@ namespace ConnectorHost.Abstractions.Logging;
 /// Writes one Serilog event as Fivetran's JSON log line:
 /// <c>{"level":"INFO|WARNING|SEVERE","message":"...","message-origin":"sdk_connector|sdk_destination"}</c>.
 /// String values are rendered without quotes, an exception is appended as "Type: message" (never a stack trace),
-/// registered secrets are masked, and the line is valid JSON whatever the message holds.
+/// registered secrets are masked, and the line is valid JSON whatever the message holds. When the environment has
+/// FIVETRAN_ACCOUNT_NAME and FIVETRAN_GROUP_NAME (set by Fivetran for log context, per its development guide), every
+/// line carries them as <c>account-name</c> and <c>group-name</c>.
 /// </summary>
 public sealed class FivetranJsonFormatter : ITextFormatter
 {
@@ -23,15 +25,24 @@ public sealed class FivetranJsonFormatter : ITextFormatter
         SkipValidation = false,
     };
 
+    public const string AccountNameVariable = "FIVETRAN_ACCOUNT_NAME";
+    public const string GroupNameVariable = "FIVETRAN_GROUP_NAME";
+
     private readonly string _defaultOrigin;
     private readonly SecretRedactor? _redactor;
+    private readonly string? _accountName;
+    private readonly string? _groupName;
 
     /// <param name="defaultOrigin">Origin for events without a <see cref="FivetranLogOrigin.PropertyName"/> property.</param>
     /// <param name="redactor">Secrets masked in every message; null for none.</param>
-    public FivetranJsonFormatter(string defaultOrigin = FivetranLogOrigin.Connector, SecretRedactor? redactor = null)
+    /// <param name="environment">Where FIVETRAN_ACCOUNT_NAME and FIVETRAN_GROUP_NAME are read; the process environment by default.</param>
+    public FivetranJsonFormatter(string defaultOrigin = FivetranLogOrigin.Connector, SecretRedactor? redactor = null, Func<string, string?>? environment = null)
     {
         _defaultOrigin = defaultOrigin;
         _redactor = redactor;
+        environment ??= Environment.GetEnvironmentVariable;
+        _accountName = NonEmpty(environment(AccountNameVariable));
+        _groupName = NonEmpty(environment(GroupNameVariable));
     }
 
     public void Format(LogEvent logEvent, TextWriter output)
@@ -43,6 +54,16 @@ public sealed class FivetranJsonFormatter : ITextFormatter
             writer.WriteString("level", LevelName(logEvent.Level));
             writer.WriteString("message", RenderMessage(logEvent));
             writer.WriteString("message-origin", Origin(logEvent));
+            if (_accountName is not null)
+            {
+                writer.WriteString("account-name", _accountName);
+            }
+
+            if (_groupName is not null)
+            {
+                writer.WriteString("group-name", _groupName);
+            }
+
             writer.WriteEndObject();
         }
 
@@ -89,6 +110,8 @@ public sealed class FivetranJsonFormatter : ITextFormatter
 
     /// <summary>"Type: message" for an exception, without a stack trace.</summary>
     public static string Summarise(Exception exception) => $"{exception.GetType().Name}: {exception.Message}";
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     private string Origin(LogEvent logEvent) =>
         logEvent.Properties.TryGetValue(FivetranLogOrigin.PropertyName, out var value) && value is ScalarValue { Value: string origin }

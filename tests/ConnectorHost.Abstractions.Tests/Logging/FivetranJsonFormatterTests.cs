@@ -52,11 +52,24 @@ public sealed class FivetranJsonFormatterTests
     [Fact]
     public void Writes_exactly_the_three_fivetran_fields_with_the_event_origin()
     {
-        var line = Format(logger => logger.ForContext(FivetranLogOrigin.PropertyName, FivetranLogOrigin.Destination).Warning("careful {Count}", 3));
+        var line = Format(logger => logger.ForContext(FivetranLogOrigin.PropertyName, FivetranLogOrigin.Destination).Warning("careful {Count}", 3),
+            new FivetranJsonFormatter(environment: _ => null));
 
         Assert.Equal(["level", "message", "message-origin"], line.EnumerateObject().Select(p => p.Name));
         Assert.Equal("careful 3", line.GetProperty("message").GetString());
         Assert.Equal("sdk_destination", line.GetProperty("message-origin").GetString());
+    }
+
+    [Fact]
+    public void Every_line_carries_the_fivetran_account_and_group_when_the_environment_names_them()
+    {
+        var environment = new Dictionary<string, string?> { ["FIVETRAN_ACCOUNT_NAME"] = "acme", ["FIVETRAN_GROUP_NAME"] = "warehouse \"eu\"" };
+
+        var line = Format(logger => logger.Information("x"), new FivetranJsonFormatter(environment: name => environment.GetValueOrDefault(name)));
+
+        Assert.Equal(["level", "message", "message-origin", "account-name", "group-name"], line.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("acme", line.GetProperty("account-name").GetString());
+        Assert.Equal("warehouse \"eu\"", line.GetProperty("group-name").GetString());
     }
 
     [Fact]
