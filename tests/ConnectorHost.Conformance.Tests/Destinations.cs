@@ -6,3 +6,8 @@ public sealed class SqliteConformance : DestinationConformance
 {
     protected override Task<DestinationUnderTest> StartDestinationAsync() => Task.FromResult<DestinationUnderTest>(new SqliteUnderTest());
 }
+
+public sealed class DuckDbConformance : DestinationConformance
+{
+    protected override Task<DestinationUnderTest> StartDestinationAsync() => Task.FromResult<DestinationUnderTest>(new DuckDbUnderTest());
+}
