@@ -11,3 +11,9 @@ public sealed class DuckDbConformance : DestinationConformance
 {
     protected override Task<DestinationUnderTest> StartDestinationAsync() => Task.FromResult<DestinationUnderTest>(new DuckDbUnderTest());
 }
+
+/// <summary>Needs the test server: `eval "$(tests/postgres/start.sh)"` first (./test.sh does it); fails without it.</summary>
+public sealed class PostgresConformance : DestinationConformance
+{
+    protected override Task<DestinationUnderTest> StartDestinationAsync() => PostgresUnderTest.StartAsync();
+}

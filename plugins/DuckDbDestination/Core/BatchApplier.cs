@@ -89,17 +89,14 @@ internal sealed class BatchApplier(ISqlDialect dialect, TableCatalog catalog, IS
             staged = dialect.Stage(session, table, reader, kind, name);
         }
 
-        try
+        if (staged.Rows > 0)
         {
-            if (staged.Rows > 0)
-            {
-                Guard(path, () => apply(staged));
-            }
+            Guard(path, () => apply(staged));
         }
-        finally
-        {
-            session.Execute($"DROP TABLE IF EXISTS {dialect.StageReference(name)}");
-        }
+
+        // Only on success: after a failure the transaction rolls back (taking the staging table with it), and
+        // some engines refuse every statement in a failed transaction.
+        session.Execute($"DROP TABLE IF EXISTS {dialect.StageReference(name)}");
     }
 
     /// <summary>Engine errors while applying a staged file (a value out of a column's range, say) name the file.</summary>
