@@ -18,10 +18,8 @@ namespace DuckDbDestination;
 /// </summary>
 public sealed class DuckDbDestinationConnector : IDestinationConnector, IDisposable
 {
-    private static readonly DuckDbDialect Dialect = new();
     private readonly PluginContext _context;
     private readonly ILogger _logger;
-    private readonly TableCatalog _catalog = new(Dialect);
     private readonly ConcurrentDictionary<string, Lazy<DuckDbDatabase>> _databases = new(StringComparer.Ordinal);
 
     public DuckDbDestinationConnector(PluginContext context)
@@ -50,9 +48,9 @@ public sealed class DuckDbDestinationConnector : IDestinationConnector, IDisposa
 
                     break;
                 case DuckDbSettings.WriteTest:
-                    await WriteAsync(request.Configuration, "testing a write", session =>
+                    await WriteAsync(request.Configuration, "testing a write", (session, database) =>
                     {
-                        var probe = $"{Sql.Quote(Dialect.CatalogSchema)}.\"write_probe\"";
+                        var probe = $"{database.Dialect.QuoteSchema(database.Dialect.CatalogSchema)}.\"write_probe\"";
                         session.Execute($"CREATE TABLE {probe} (x INTEGER)");
                         session.Execute($"DROP TABLE {probe}");
                     }, cancellationToken).ConfigureAwait(false);
@@ -74,8 +72,9 @@ public sealed class DuckDbDestinationConnector : IDestinationConnector, IDisposa
         var settings = Settings(request.Configuration);
         return Task.FromResult(Guard($"describing {request.SchemaName}.{request.TableName}", () =>
         {
-            using var session = Database(settings).OpenRead();
-            var table = _catalog.Find(session, request.SchemaName, request.TableName);
+            var database = Database(settings);
+            using var session = database.OpenRead();
+            var table = database.Catalog.Find(session, request.SchemaName, request.TableName);
             return table is null ? new DescribeTableResponse { NotFound = true } : new DescribeTableResponse { Table = table.ToProto() };
         }));
     }
@@ -83,7 +82,7 @@ public sealed class DuckDbDestinationConnector : IDestinationConnector, IDisposa
     public async Task<CreateTableResponse> CreateTableAsync(CreateTableRequest request, CancellationToken cancellationToken)
     {
         var table = new TableDefinition(request.SchemaName, request.Table?.Name ?? "", request.Table?.Columns.Select(ColumnDefinition.FromProto).ToList() ?? []);
-        await WriteAsync(request.Configuration, $"creating {table.DisplayName}", session => _catalog.Create(session, table), cancellationToken).ConfigureAwait(false);
+        await WriteAsync(request.Configuration, $"creating {table.DisplayName}", (session, db) => db.Catalog.Create(session, table), cancellationToken).ConfigureAwait(false);
         _logger.LogInformation("Created table {Table}", table.DisplayName);
         return new CreateTableResponse { Success = true };
     }
@@ -91,10 +90,10 @@ public sealed class DuckDbDestinationConnector : IDestinationConnector, IDisposa
     public async Task<AlterTableResponse> AlterTableAsync(AlterTableRequest request, CancellationToken cancellationToken)
     {
         var name = $"{request.SchemaName}.{request.Table?.Name}";
-        await WriteAsync(request.Configuration, $"altering {name}", session =>
+        await WriteAsync(request.Configuration, $"altering {name}", (session, db) =>
         {
-            var current = _catalog.Require(session, request.SchemaName, request.Table?.Name ?? "");
-            new SchemaChanges(Dialect, _catalog, session).Alter(current, request.Table!, request.DropColumns);
+            var current = db.Catalog.Require(session, request.SchemaName, request.Table?.Name ?? "");
+            new SchemaChanges(db.Dialect, db.Catalog, session).Alter(current, request.Table!, request.DropColumns);
         }, cancellationToken).ConfigureAwait(false);
         _logger.LogInformation("Altered table {Table}", name);
         return new AlterTableResponse { Success = true };
@@ -104,11 +103,11 @@ public sealed class DuckDbDestinationConnector : IDestinationConnector, IDisposa
     {
         var name = $"{request.SchemaName}.{request.TableName}";
         long rows = 0;
-        await WriteAsync(request.Configuration, $"truncating {name}", session =>
+        await WriteAsync(request.Configuration, $"truncating {name}", (session, db) =>
         {
-            if (_catalog.Find(session, request.SchemaName, request.TableName) is { } table)
+            if (db.Catalog.Find(session, request.SchemaName, request.TableName) is { } table)
             {
-                rows = new SchemaChanges(Dialect, _catalog, session).Truncate(table, request);
+                rows = new SchemaChanges(db.Dialect, db.Catalog, session).Truncate(table, request);
             }
         }, cancellationToken).ConfigureAwait(false);
         _logger.LogInformation("Truncated {Table} ({Mode}): {Rows} rows", name, request.Soft is null ? "hard" : "soft", rows);
@@ -118,12 +117,12 @@ public sealed class DuckDbDestinationConnector : IDestinationConnector, IDisposa
     public async Task<WriteBatchResponse> WriteBatchAsync(WriteBatchRequest request, CancellationToken cancellationToken)
     {
         var name = $"{request.SchemaName}.{request.Table?.Name}";
-        await WriteAsync(request.Configuration, $"writing a batch to {name}", session =>
+        await WriteAsync(request.Configuration, $"writing a batch to {name}", (session, db) =>
         {
             // Operations on a table that does not exist are no-ops, not errors.
-            if (_catalog.Find(session, request.SchemaName, request.Table?.Name ?? "") is { } table)
+            if (db.Catalog.Find(session, request.SchemaName, request.Table?.Name ?? "") is { } table)
             {
-                new BatchApplier(Dialect, _catalog, session, table, request.FileParams, request.Keys, cancellationToken)
+                new BatchApplier(db.Dialect, db.Catalog, session, table, request.FileParams, request.Keys, cancellationToken)
                     .WriteLive(request.ReplaceFiles, request.UpdateFiles, request.DeleteFiles);
             }
             else
@@ -138,11 +137,11 @@ public sealed class DuckDbDestinationConnector : IDestinationConnector, IDisposa
     public async Task<WriteBatchResponse> WriteHistoryBatchAsync(WriteHistoryBatchRequest request, CancellationToken cancellationToken)
     {
         var name = $"{request.SchemaName}.{request.Table?.Name}";
-        await WriteAsync(request.Configuration, $"writing a history batch to {name}", session =>
+        await WriteAsync(request.Configuration, $"writing a history batch to {name}", (session, db) =>
         {
-            if (_catalog.Find(session, request.SchemaName, request.Table?.Name ?? "") is { } table)
+            if (db.Catalog.Find(session, request.SchemaName, request.Table?.Name ?? "") is { } table)
             {
-                new BatchApplier(Dialect, _catalog, session, table, request.FileParams, request.Keys, cancellationToken)
+                new BatchApplier(db.Dialect, db.Catalog, session, table, request.FileParams, request.Keys, cancellationToken)
                     .WriteHistory(request.EarliestStartFiles, request.ReplaceFiles, request.UpdateFiles, request.DeleteFiles);
             }
             else
@@ -160,9 +159,9 @@ public sealed class DuckDbDestinationConnector : IDestinationConnector, IDisposa
         var details = request.Details ?? throw new ConnectorException(ConnectorErrorKind.InvalidArgument, "Migrate request has no details.");
         var name = $"{details.Schema}.{details.Table}";
         var supported = true;
-        await WriteAsync(request.Configuration, $"migrating {name}", session =>
+        await WriteAsync(request.Configuration, $"migrating {name}", (session, db) =>
         {
-            supported = new Migrator(Dialect, _catalog, session).Migrate(details);
+            supported = new Migrator(db.Dialect, db.Catalog, session).Migrate(details);
         }, cancellationToken).ConfigureAwait(false);
         _logger.LogInformation("Migration {Operation} on {Table}: {Outcome}", details.OperationCase, name, supported ? "applied" : "unsupported");
         return supported ? new MigrateResponse { Success = true } : new MigrateResponse { Unsupported = true };
@@ -196,18 +195,18 @@ public sealed class DuckDbDestinationConnector : IDestinationConnector, IDisposa
     {
         var database = new DuckDbDatabase(path);
         using var session = database.OpenRead();
-        _catalog.EnsureCreated(session);
+        database.Catalog.EnsureCreated(session);
         return database;
     });
 
     /// <summary>Runs <paramref name="work"/> in one write transaction: committed if it returns, rolled back if it throws.</summary>
-    private async Task WriteAsync(IDictionary<string, string> configuration, string what, Action<ISqlSession> work, CancellationToken cancellationToken)
+    private async Task WriteAsync(IDictionary<string, string> configuration, string what, Action<ISqlSession, DuckDbDatabase> work, CancellationToken cancellationToken)
     {
         var database = Database(Settings(configuration));
         using var lease = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         Guard(what, () =>
         {
-            work(lease.Session);
+            work(lease.Session, database);
             lease.Session.Commit();
             return true;
         });

@@ -19,6 +19,9 @@ internal interface ISqlDialect
     /// <summary>The schema holding the catalog of Fivetran types, keys and column order.</summary>
     string CatalogSchema { get; }
 
+    /// <summary>A physical schema name as SQL must write it (quoted, and qualified where the engine needs it).</summary>
+    string QuoteSchema(string physicalSchema);
+
     /// <summary>The engine's schema for a Fivetran schema.</summary>
     string PhysicalSchema(string schema);
 

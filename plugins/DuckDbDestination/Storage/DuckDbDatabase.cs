@@ -1,4 +1,5 @@
 using DuckDB.NET.Data;
+using DuckDbDestination.Core;
 
 namespace DuckDbDestination.Storage;
 
@@ -18,9 +19,17 @@ internal sealed class DuckDbDatabase : IDisposable
         _root = new DuckDBConnection($"Data Source={path}");
         _root.Open();
         Path = path;
+        using var command = _root.CreateCommand();
+        command.CommandText = "SELECT current_database()";
+        Dialect = new DuckDbDialect((string)command.ExecuteScalar()!);
+        Catalog = new TableCatalog(Dialect);
     }
 
     public string Path { get; }
+
+    public DuckDbDialect Dialect { get; }
+
+    public TableCatalog Catalog { get; }
 
     public DuckDbSession OpenRead() => new(Duplicate(), transactional: false);
 

@@ -5,14 +5,20 @@ using FivetranSdk.V2;
 
 namespace DuckDbDestination.Storage;
 
-/// <summary>DuckDB's types, and its bulk path: the appender, straight from the decrypted stream into a staging table.</summary>
-internal sealed class DuckDbDialect : ISqlDialect
+/// <summary>
+/// DuckDB's types, and its bulk path: the appender, straight from the decrypted stream into a staging table.
+/// Names are qualified with the database's catalog name (the file's stem), so a schema that shares it (schema
+/// "bench" in bench.duckdb) is not ambiguous.
+/// </summary>
+internal sealed class DuckDbDialect(string databaseCatalog) : ISqlDialect
 {
     public const int MaxDecimalPrecision = 38;
 
     public string CatalogSchema => "_connectorhost";
 
     public string PhysicalSchema(string schema) => schema;
+
+    public string QuoteSchema(string physicalSchema) => $"{Sql.Quote(databaseCatalog)}.{Sql.Quote(physicalSchema)}";
 
     public string SqlType(ColumnDefinition column) => column.Type switch
     {
@@ -45,7 +51,7 @@ internal sealed class DuckDbDialect : ISqlDialect
         }
     }
 
-    public string StageReference(string stageName) => $"{Sql.Quote(CatalogSchema)}.{Sql.Quote(stageName)}";
+    public string StageReference(string stageName) => $"{QuoteSchema(CatalogSchema)}.{Sql.Quote(stageName)}";
 
     public StagedFile Stage(ISqlSession session, TableDefinition table, BatchFileReader reader, StageKind kind, string stageName)
     {
@@ -80,7 +86,7 @@ internal sealed class DuckDbDialect : ISqlDialect
 
         session.Execute($"CREATE TABLE {StageReference(stageName)} ({string.Join(", ", definitions.Concat(flags))})");
         long rows = 0;
-        using (var appender = duck.Connection.CreateAppender(CatalogSchema, stageName))
+        using (var appender = duck.Connection.CreateAppender(databaseCatalog, CatalogSchema, stageName))
         {
             var recordKey = table.RecordKey;
             while (reader.Read())

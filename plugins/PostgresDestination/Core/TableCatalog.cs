@@ -10,15 +10,15 @@ namespace PostgresDestination.Core;
 /// </summary>
 internal sealed class TableCatalog(ISqlDialect dialect)
 {
-    private string Columns => $"{Sql.Quote(dialect.CatalogSchema)}.\"columns\"";
+    private string Columns => $"{dialect.QuoteSchema(dialect.CatalogSchema)}.\"columns\"";
 
-    public string PhysicalName(string schema, string table) => $"{Sql.Quote(dialect.PhysicalSchema(schema))}.{Sql.Quote(table)}";
+    public string PhysicalName(string schema, string table) => $"{dialect.QuoteSchema(dialect.PhysicalSchema(schema))}.{Sql.Quote(table)}";
 
     public string PhysicalName(TableDefinition table) => PhysicalName(table.Schema, table.Name);
 
     public void EnsureCreated(ISqlSession session)
     {
-        session.Execute($"CREATE SCHEMA IF NOT EXISTS {Sql.Quote(dialect.CatalogSchema)}");
+        session.Execute($"CREATE SCHEMA IF NOT EXISTS {dialect.QuoteSchema(dialect.CatalogSchema)}");
         session.Execute($"""
             CREATE TABLE IF NOT EXISTS {Columns} (
                 schema_name VARCHAR NOT NULL,
@@ -63,7 +63,7 @@ internal sealed class TableCatalog(ISqlDialect dialect)
             throw new ConnectorException(ConnectorErrorKind.AlreadyExists, $"Table {table.DisplayName} already exists.");
         }
 
-        session.Execute($"CREATE SCHEMA IF NOT EXISTS {Sql.Quote(dialect.PhysicalSchema(table.Schema))}");
+        session.Execute($"CREATE SCHEMA IF NOT EXISTS {dialect.QuoteSchema(dialect.PhysicalSchema(table.Schema))}");
         session.Execute($"CREATE TABLE {PhysicalName(table)} ({string.Join(", ", table.Columns.Select(c => $"{Sql.Quote(c.Name)} {dialect.SqlType(c)}"))})");
         Save(session, table);
         return table;

@@ -20,6 +20,8 @@ internal sealed class PostgresDialect(string schemaPrefix) : ISqlDialect
 
     public string PhysicalSchema(string schema) => schemaPrefix + schema;
 
+    public string QuoteSchema(string physicalSchema) => Sql.Quote(physicalSchema);
+
     public string SqlType(ColumnDefinition column) => column.Type switch
     {
         DataType.Boolean => "boolean",
