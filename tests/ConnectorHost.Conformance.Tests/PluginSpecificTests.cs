@@ -104,6 +104,41 @@ public sealed class PostgresConfigurationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_record_key_has_a_lookup_index_that_follows_key_changes()
+    {
+        var prefix = "ix" + Guid.NewGuid().ToString("N")[..8] + "_";
+        var configuration = new Dictionary<string, string>(_server) { ["schema_prefix"] = prefix };
+        var create = new CreateTableRequest { SchemaName = "s", Table = new Table { Name = "t", Columns = { new Column { Name = "a", Type = DataType.Int, PrimaryKey = true }, new Column { Name = "b", Type = DataType.String } } } };
+        create.Configuration.Add(configuration);
+        await _connector.CreateTableAsync(create, default);
+        Assert.Equal(["(a)"], await KeyIndexesAsync(prefix + "s"));
+
+        var alter = new AlterTableRequest { SchemaName = "s", Table = new Table { Name = "t", Columns = { new Column { Name = "a", Type = DataType.Int, PrimaryKey = true }, new Column { Name = "b", Type = DataType.String, PrimaryKey = true } } } };
+        alter.Configuration.Add(configuration);
+        await _connector.AlterTableAsync(alter, default);
+        Assert.Equal(["(a, b)"], await KeyIndexesAsync(prefix + "s"));
+
+        await using var admin = await OpenAdminAsync();
+        await using var drop = new NpgsqlCommand($"DROP SCHEMA \"{prefix}s\" CASCADE; DROP SCHEMA \"{prefix}_connectorhost\" CASCADE", admin);
+        await drop.ExecuteNonQueryAsync();
+    }
+
+    private async Task<List<string>> KeyIndexesAsync(string schema)
+    {
+        await using var admin = await OpenAdminAsync();
+        await using var command = new NpgsqlCommand("SELECT substring(indexdef from '\\(.*\\)') FROM pg_indexes WHERE schemaname = $1 AND tablename = 't' AND indexname LIKE 'ch\\_key\\_%'", admin);
+        command.Parameters.Add(new NpgsqlParameter { Value = schema });
+        var result = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            result.Add(reader.GetString(0));
+        }
+
+        return result;
+    }
+
+    [Fact]
     public async Task Names_longer_than_PostgreSQL_allows_are_refused_clearly()
     {
         var request = new CreateTableRequest { SchemaName = "s", Table = new Table { Name = new string('t', 64), Columns = { new Column { Name = "id", Type = DataType.Int, PrimaryKey = true } } } };

@@ -51,6 +51,11 @@ internal sealed class DuckDbDialect(string databaseCatalog) : ISqlDialect
         }
     }
 
+    /// <summary>No index: DuckDB's column scans and hash joins match keys fast, and ART indexes slow bulk loads.</summary>
+    public void TableSaved(ISqlSession session, string physicalName, TableDefinition table)
+    {
+    }
+
     public string StageReference(string stageName) => $"{QuoteSchema(CatalogSchema)}.{Sql.Quote(stageName)}";
 
     public StagedFile Stage(ISqlSession session, TableDefinition table, BatchFileReader reader, StageKind kind, string stageName)

@@ -31,6 +31,12 @@ internal interface ISqlDialect
     /// <summary>Rejects names the engine cannot hold (e.g. too long), with a clear message.</summary>
     void ValidateName(string name, string what);
 
+    /// <summary>
+    /// Called whenever a table's definition is saved (created, altered, renamed, copied, migrated): lets the engine
+    /// keep a lookup index on the record key in step with the catalog.
+    /// </summary>
+    void TableSaved(ISqlSession session, string physicalName, TableDefinition table);
+
     /// <summary>How SQL names a staging table.</summary>
     string StageReference(string stageName);
 

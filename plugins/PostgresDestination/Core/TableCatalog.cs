@@ -80,6 +80,8 @@ internal sealed class TableCatalog(ISqlDialect dialect)
                 $"INSERT INTO {Columns} (schema_name, table_name, ordinal, column_name, data_type, primary_key, decimal_precision, decimal_scale, string_byte_length) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 table.Schema, table.Name, i, c.Name, c.Type.ToString(), c.PrimaryKey, c.Precision is { } p ? (int)p : null, c.Scale is { } s ? (int)s : null, c.StringByteLength);
         }
+
+        dialect.TableSaved(session, PhysicalName(table), table);
     }
 
     public void Forget(ISqlSession session, string schema, string table) =>

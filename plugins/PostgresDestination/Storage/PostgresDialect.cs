@@ -61,6 +61,37 @@ internal sealed class PostgresDialect(string schemaPrefix) : ISqlDialect
         }
     }
 
+    /// <summary>
+    /// Keeps one plain (non-unique) B-tree index on the record key, named ch_key_*, so a small batch into a big
+    /// table looks its keys up instead of scanning the table. Not a constraint: key changes stay cheap and
+    /// distributed engines accept it.
+    /// </summary>
+    public void TableSaved(ISqlSession session, string physicalName, TableDefinition table)
+    {
+        var schema = PhysicalSchema(table.Schema);
+        var existing = session.Query(
+            "SELECT i.relname, array_to_string(array_agg(a.attname ORDER BY k.ord), ',') FROM pg_index x " +
+            "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace " +
+            "CROSS JOIN LATERAL unnest(x.indkey) WITH ORDINALITY AS k(attnum, ord) JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum " +
+            "WHERE n.nspname = $1 AND t.relname = $2 AND i.relname LIKE 'ch\\_key\\_%' GROUP BY i.relname",
+            schema, table.Name);
+        var wanted = string.Join(",", table.RecordKey.Select(k => k.Name));
+        if (existing.Count == 1 && (string?)existing[0][1] == wanted)
+        {
+            return;
+        }
+
+        foreach (var index in existing)
+        {
+            session.Execute($"DROP INDEX IF EXISTS {Sql.Quote(schema)}.{Sql.Quote((string)index[0]!)}");
+        }
+
+        if (table.RecordKey.Count > 0)
+        {
+            session.Execute($"CREATE INDEX {Sql.Quote("ch_key_" + Guid.NewGuid().ToString("N")[..16])} ON {physicalName} ({Sql.QuoteList(table.RecordKey.Select(k => k.Name))})");
+        }
+    }
+
     public string StageReference(string stageName) => Sql.Quote(stageName);
 
     public StagedFile Stage(ISqlSession session, TableDefinition table, BatchFileReader reader, StageKind kind, string stageName)
@@ -143,6 +174,8 @@ internal sealed class PostgresDialect(string schemaPrefix) : ISqlDialect
             throw new BatchFileException(reader.FilePath, $"PostgreSQL refused a value while loading the file ({e.MessageText}{(e.Where is { } where ? "; " + where : "")})", reader.RowNumber);
         }
 
+        // Temporary tables have no statistics until analysed: without them the planner guesses their size.
+        session.Execute($"ANALYZE {StageReference(stageName)}");
         return new StagedFile(StageReference(stageName), columns, rows);
     }
 
