@@ -17,3 +17,12 @@ public sealed class PostgresConformance : DestinationConformance
 {
     protected override Task<DestinationUnderTest> StartDestinationAsync() => PostgresUnderTest.StartAsync();
 }
+
+/// <summary>
+/// The same cases end to end: the real host loads PostgresDestination from artifacts/plugins and every call goes
+/// over gRPC (the row reader still queries the server directly).
+/// </summary>
+public sealed class PostgresThroughHostConformance(PostgresHostFixture host) : DestinationConformance, Xunit.IClassFixture<PostgresHostFixture>
+{
+    protected override Task<DestinationUnderTest> StartDestinationAsync() => PostgresUnderTest.StartAsync(host.Connector);
+}

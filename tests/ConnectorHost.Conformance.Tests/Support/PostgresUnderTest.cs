@@ -13,10 +13,12 @@ namespace ConnectorHost.Conformance.Tests.Support;
 public sealed class PostgresUnderTest : DestinationUnderTest
 {
     private readonly PostgresDestinationConnector _connector;
+    private readonly IDestinationConnector? _throughHost;
     private readonly string _prefix = "ct" + Guid.NewGuid().ToString("N")[..10] + "_";
 
-    private PostgresUnderTest(Dictionary<string, string> configuration)
+    private PostgresUnderTest(Dictionary<string, string> configuration, IDestinationConnector? throughHost)
     {
+        _throughHost = throughHost;
         Configuration = configuration;
         Configuration["schema_prefix"] = _prefix;
         _connector = new PostgresDestinationConnector(new PluginContext("PostgresDestination", WorkDirectory, Path.Combine(WorkDirectory, "data"), NullLoggerFactory.Instance));
@@ -42,9 +44,11 @@ public sealed class PostgresUnderTest : DestinationUnderTest
         };
     }
 
-    public static Task<DestinationUnderTest> StartAsync() => Task.FromResult<DestinationUnderTest>(new PostgresUnderTest(ServerConfiguration()));
+    /// <param name="throughHost">The plugin as a running host serves it (over gRPC); null: in process.</param>
+    public static Task<DestinationUnderTest> StartAsync(IDestinationConnector? throughHost = null) =>
+        Task.FromResult<DestinationUnderTest>(new PostgresUnderTest(ServerConfiguration(), throughHost));
 
-    public override IDestinationConnector Connector => _connector;
+    public override IDestinationConnector Connector => _throughHost ?? _connector;
 
     public override Dictionary<string, string> Configuration { get; }
 
