@@ -179,7 +179,7 @@ public sealed class DuckDbDestinationConnector : IDestinationConnector, IDisposa
 
     private DuckDbDatabase Database(DuckDbSettings settings)
     {
-        var database = _databases.GetOrAdd(settings.DatabasePath, path => new Lazy<DuckDbDatabase>(() => Open(path)));
+        var database = _databases.GetOrAdd(settings.DatabasePath, path => new Lazy<DuckDbDatabase>(() => Open(path, settings.MemoryLimitMegabytes)));
         try
         {
             return database.Value;
@@ -191,9 +191,9 @@ public sealed class DuckDbDestinationConnector : IDestinationConnector, IDisposa
         }
     }
 
-    private DuckDbDatabase Open(string path) => Guard($"opening {path}", () =>
+    private DuckDbDatabase Open(string path, int memoryLimitMegabytes) => Guard($"opening {path}", () =>
     {
-        var database = new DuckDbDatabase(path);
+        var database = new DuckDbDatabase(path, memoryLimitMegabytes);
         using var session = database.OpenRead();
         database.Catalog.EnsureCreated(session);
         return database;

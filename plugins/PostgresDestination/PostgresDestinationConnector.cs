@@ -239,6 +239,8 @@ public sealed class PostgresDestinationConnector : IDestinationConnector, IDispo
         await GuardAsync(settings, what, async () =>
         {
             using var session = new PostgresSession(await DataSource(settings).OpenConnectionAsync(cancellationToken).ConfigureAwait(false), transactional: true);
+            // Sorts and hashes over a whole batch would spill to disk at the 4 MB default.
+            session.Execute("SET LOCAL work_mem = '64MB'");
             if (schemaChange)
             {
                 session.Execute("SELECT pg_advisory_xact_lock($1)", LockKey(dialect.CatalogSchema));

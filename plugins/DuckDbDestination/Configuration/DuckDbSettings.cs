@@ -4,9 +4,11 @@ using FivetranSdk.V2;
 namespace DuckDbDestination.Configuration;
 
 /// <summary>The user's configuration: where the database file lives (always under the plugin's data folder).</summary>
-internal sealed record DuckDbSettings(string DatabasePath)
+internal sealed record DuckDbSettings(string DatabasePath, int MemoryLimitMegabytes)
 {
     public const string DatabasePathKey = "database_path";
+    public const string MemoryLimitKey = "memory_limit_mb";
+    public const int DefaultMemoryLimit = 256;
     public const string DefaultFileName = "destination.duckdb";
     public const string ConnectTest = "connect";
     public const string WriteTest = "write";
@@ -28,7 +30,14 @@ internal sealed record DuckDbSettings(string DatabasePath)
                 $"Configuration '{DatabasePathKey}' ('{given}') leads outside the plugin's data folder; use a relative path below it.");
         }
 
-        return new DuckDbSettings(full);
+        var memory = DefaultMemoryLimit;
+        if (configuration.TryGetValue(MemoryLimitKey, out var m) && !string.IsNullOrWhiteSpace(m)
+            && (!int.TryParse(m.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out memory) || memory < 64))
+        {
+            throw new ConnectorException(ConnectorErrorKind.InvalidArgument, $"Configuration '{MemoryLimitKey}' must be a whole number of MiB (at least 64), not '{m}'.");
+        }
+
+        return new DuckDbSettings(full, memory);
     }
 
     public static ConfigurationFormResponse Form()
@@ -42,6 +51,15 @@ internal sealed record DuckDbSettings(string DatabasePath)
             Description = $"Path of the DuckDB database file, relative to the plugin's data folder; empty means '{DefaultFileName}' there. Created if missing.",
             TextField = TextField.PlainText,
             Placeholder = DefaultFileName,
+        });
+        form.Fields.Add(new FormField
+        {
+            Name = MemoryLimitKey,
+            Label = "Memory limit (MiB)",
+            Required = false,
+            Description = "DuckDB's memory_limit: beyond it large batches spill to a temporary folder next to the database file, so memory does not grow with the batch.",
+            TextField = TextField.PlainText,
+            DefaultValue = DefaultMemoryLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         form.Tests.Add(new ConfigurationTest { Name = ConnectTest, Label = "Opening the database file" });
         form.Tests.Add(new ConfigurationTest { Name = WriteTest, Label = "Creating and dropping a table" });

@@ -13,13 +13,17 @@ internal sealed class DuckDbDatabase : IDisposable
     private readonly DuckDBConnection _root;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
-    public DuckDbDatabase(string path)
+    public DuckDbDatabase(string path, int memoryLimitMegabytes)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
         _root = new DuckDBConnection($"Data Source={path}");
         _root.Open();
         Path = path;
         using var command = _root.CreateCommand();
+        // Instance-wide: bounds memory whatever the batch size (DuckDB spills to <file>.tmp beyond it); insertion
+        // order is irrelevant to a destination and keeping it costs memory on large inserts.
+        command.CommandText = $"SET memory_limit = '{memoryLimitMegabytes}MB'; SET preserve_insertion_order = false";
+        command.ExecuteNonQuery();
         command.CommandText = "SELECT current_database()";
         Dialect = new DuckDbDialect((string)command.ExecuteScalar()!);
         Catalog = new TableCatalog(Dialect);
