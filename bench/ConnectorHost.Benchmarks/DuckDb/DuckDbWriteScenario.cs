@@ -10,7 +10,7 @@ public sealed class DuckDbWriteScenario : IScenario
 {
     public string Name => "duckdb-write";
 
-    public string Description => "DuckDB destination in process: 1M replace, 100k update, 100k delete, 1M history replace (rows/s, peak RSS); --rows N for another table size";
+    public string Description => "DuckDB destination in process: 1M replace, 100k update, 100k delete, 1M history replace (rows/s, peak RSS); --rows N for another table size, --memory-limit-mb N";
 
     public async Task<int> RunAsync(string[] args)
     {
@@ -20,7 +20,13 @@ public sealed class DuckDbWriteScenario : IScenario
         try
         {
             using var destination = new DuckDbDestinationConnector(new PluginContext("DuckDbDestination", folder, folder, NullLoggerFactory.Instance));
-            await DestinationWriteBenchmark.RunAsync(destination, new Dictionary<string, string> { ["database_path"] = "bench.duckdb" }, tableRows, 500_000, folder);
+            var configuration = new Dictionary<string, string> { ["database_path"] = "bench.duckdb" };
+            if (ScenarioArguments.Option(args, "--memory-limit-mb", 0) is > 0 and var limit)
+            {
+                configuration["memory_limit_mb"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            await DestinationWriteBenchmark.RunAsync(destination, configuration, tableRows, 500_000, folder);
             return 0;
         }
         finally
