@@ -828,10 +828,14 @@ public sealed class DestinationReplayer
         };
     }
 
+    /// <summary>The enum value as common.proto spells it (UTC_DATETIME, not UtcDatetime).</summary>
+    public static string ProtoName(DataType type) =>
+        System.Text.RegularExpressions.Regex.Replace(type.ToString(), "(?<=[a-z])(?=[A-Z])", "_").ToUpperInvariant();
+
     /// <summary>"name TYPE[(p,s)] [key], ..." for reports.</summary>
     public static string Describe(Table table) =>
         string.Join(", ", table.Columns.Select(c =>
-            $"{c.Name} {c.Type.ToString().ToUpperInvariant()}"
+            $"{c.Name} {ProtoName(c.Type)}"
             + (c.Params?.Decimal is { } d ? $"({d.Precision},{d.Scale})" : "")
             + (c.Params?.ParamsCase == DataTypeParams.ParamsOneofCase.StringByteLength ? $"({c.Params.StringByteLength} bytes)" : "")
             + (c.PrimaryKey ? " key" : "")));
