@@ -22,6 +22,9 @@ public sealed record HostConfig
 
     public double? ShutdownTimeoutSeconds { get; init; }
 
+    /// <summary>Environment variables set for the host process (e.g. TMPDIR), on top of the test's own.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
     public int ServedSides => (SourcePlugin is null ? 0 : 1) + (DestinationPlugin is null ? 0 : 1);
 
     /// <summary>Writes plugins.json (and a data folder) into <paramref name="directory"/>; returns the file's path.</summary>
