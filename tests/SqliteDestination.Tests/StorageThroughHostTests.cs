@@ -38,6 +38,23 @@ public sealed class StorageThroughHostTests : IDisposable
         });
 
     [Fact]
+    public async Task The_host_runs_the_plugins_own_native_sqlite_from_the_plugin_folder()
+    {
+        await using var host = await StartHostAsync();
+        using var h = new DestinationHarness(new GrpcDestinationConnector(host.DestinationClient));
+        await h.CreateAsync(Notes());
+
+        var pluginFolder = Path.Combine(RepoPaths.PluginsDirectory, "SqliteDestination") + Path.DirectorySeparatorChar;
+        var mapped = File.ReadLines($"/proc/{host.ProcessId}/maps")
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "")
+            .Where(path => Path.GetFileName(path).StartsWith("libe_sqlite3", StringComparison.Ordinal))
+            .Distinct()
+            .ToList();
+        var native = Assert.Single(mapped);
+        Assert.StartsWith(pluginFolder, native);
+    }
+
+    [Fact]
     public async Task A_write_lock_held_by_another_process_fails_the_batch_after_busy_timeout_with_nothing_applied()
     {
         await using var host = await StartHostAsync();
