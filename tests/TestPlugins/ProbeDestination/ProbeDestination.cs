@@ -68,6 +68,8 @@ public sealed class ProbeDestination(PluginContext context) : IDestinationConnec
         {
             try
             {
+                // Tests wait for this line before they cancel, so the cancellation always finds the plugin waiting.
+                _logger.LogInformation("write batch waiting for cancellation");
                 await Task.Delay(Timeout.Infinite, cancellationToken);
             }
             catch (OperationCanceledException)
