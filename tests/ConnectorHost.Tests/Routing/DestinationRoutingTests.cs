@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using ConnectorHost.Testing.Hosting;
+using ConnectorHost.Tests.Support;
 using FivetranSdk.V2;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
@@ -7,17 +7,11 @@ using Xunit;
 
 namespace ConnectorHost.Tests.Routing;
 
-/// <summary>The probe destination in "echo" mode shares one host for the class.</summary>
-public sealed class EchoProbeHostFixture : HostFixture, IAsyncLifetime
-{
-    protected override HostConfig Config => new() { DestinationPlugin = "ProbeDestination" };
-}
-
 /// <summary>
 /// Each DestinationConnector RPC reaches the plugin method of the same name with every field intact (files in order,
 /// keys, file params, table, flags): the probe echoes what it received and the test compares it with what it sent.
 /// </summary>
-public sealed class DestinationRoutingTests(EchoProbeHostFixture fixture) : IClassFixture<EchoProbeHostFixture>
+public sealed class DestinationRoutingTests(ProbeHostFixture fixture) : IClassFixture<ProbeHostFixture>
 {
     private static readonly Table Orders = new()
     {
