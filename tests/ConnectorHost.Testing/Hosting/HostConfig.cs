@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace ConnectorHost.Testing.Hosting;
@@ -45,13 +43,5 @@ public sealed record HostConfig
         var path = Path.Combine(directory, "plugins.json");
         File.WriteAllText(path, JsonSerializer.Serialize(json));
         return path;
-    }
-
-    // Removed in the last commit of this branch (races with other processes); only serving's tests still call it.
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
