@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole test suite from a fresh clone: installs what the interop suites need (Debian packages for
-# Python grpcio, npm packages for @grpc/grpc-js), builds everything, then runs every xunit project.
+# Runs the whole test suite from a fresh clone: installs what the tests need (Debian packages for Python grpcio,
+# zstd/gzip/openssl/sqlite3, IPv6 loopback, npm ci for @grpc/grpc-js), builds everything, then runs every xunit project.
 set -euo pipefail
 cd "$(dirname "$0")"
 bash tests/interop/install-prerequisites.sh

@@ -76,6 +76,20 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public async Task A_batch_file_that_cannot_be_read_is_reported_by_name_and_nothing_is_applied()
+    {
+        await SeedAsync();
+        var good = _h.File(["id", "n", "s", "_fivetran_synced"], [3, 3, "three", T1]);
+        // The file exists but open(2) fails even for root (who ignores file modes): a Unix socket sits at the path.
+        var unreadable = Path.Combine(_h.Directory, "unreadable.csv.zst.aes");
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(unreadable));
+        var request = _h.Batch(_table, replace: [good, unreadable]);
+        request.Keys[unreadable] = request.Keys[good];
+        await FailsAsync(request, ConnectorErrorKind.FailedPrecondition, $"batch file '{unreadable}'", "the file cannot be opened");
+    }
+
+    [Fact]
     public async Task Unmodified_markers_are_refused_in_replace_files()
     {
         await SeedAsync();

@@ -53,6 +53,35 @@ public abstract class HistoryModeScenarios(DestinationHarness harness) : IDispos
     }
 
     [Fact]
+    public async Task A_failing_file_after_earliest_start_and_replace_rolls_back_the_versions_they_changed()
+    {
+        var table = await _h.CreateAsync(History());
+        await _h.WriteHistoryAsync(table, replace: [_h.File(Header,
+            [1, "abc", 1, T(100), TMax, true, T(1)],
+            [2, "mno", 3, T(102), TMax, true, T(1)])]);
+        var before = _h.Snapshot();
+
+        // earliest_start closes versions 1 and 2 and replace adds new ones; then the update file has a bad INT.
+        var earliest = _h.File(["id", "_fivetran_start"], [1, T(150)], [2, T(150)]);
+        var replace = _h.File(Header, [1, "new", 10, T(150), TMax, true, T(2)], [2, "new", 30, T(150), TMax, true, T(2)]);
+        var bad = _h.File(Header, [3, "bad", "not-an-int", T(150), TMax, true, T(2)]);
+        var request = new WriteHistoryBatchRequest { SchemaName = DestinationHarness.Schema, Table = table, FileParams = _h.FileParams };
+        request.Configuration.Add(_h.Configuration);
+        request.Keys.Add(_h.Keys);
+        request.EarliestStartFiles.Add(earliest);
+        request.ReplaceFiles.Add(replace);
+        request.UpdateFiles.Add(bad);
+
+        var error = await Assert.ThrowsAnyAsync<ConnectorHost.Abstractions.ConnectorException>(() => _h.Connector.WriteHistoryBatchAsync(request, default));
+        Assert.Equal(ConnectorHost.Abstractions.ConnectorErrorKind.InvalidArgument, error.Kind);
+        Assert.Contains(bad, error.Message);
+        Assert.Contains("column 'col2'", error.Message);
+        Assert.Equal(before, _h.Snapshot());
+        var rows = _h.Rows("history", "id, col1, _fivetran_end, _fivetran_active", "id, _fivetran_start");
+        Assert.Equal([new object?[] { 1L, "abc", Max, 1L }, new object?[] { 2L, "mno", Max, 1L }], rows);
+    }
+
+    [Fact]
     public async Task Update_files_fill_unmodified_cells_from_the_last_active_version()
     {
         var table = await _h.CreateAsync(History());

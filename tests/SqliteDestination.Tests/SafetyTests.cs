@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using ConnectorHost.Testing.BatchFiles;
+using ConnectorHost.Testing.Processes;
 using FivetranSdk.V2;
 using SqliteDestination.Tests.Support;
 using Xunit;
@@ -73,41 +73,23 @@ public sealed class SafetyTests : IDisposable
 
         var walPath = _h.DatabasePath + "-wal";
         var walBefore = File.Exists(walPath) ? new FileInfo(walPath).Length : 0;
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "exec", typeof(CrashWriterProgram).Assembly.Location, "crash-writer", Path.GetDirectoryName(_h.DatabasePath)!, path, key })
+        var walAtKill = -1L;
+        var start = ChildProcess.Start("dotnet", "exec", typeof(CrashWriterProgram).Assembly.Location, "crash-writer", Path.GetDirectoryName(_h.DatabasePath)!, path, key);
+        // The plugin reports progress inside its transaction: once 200,000 rows are applied (uncommitted), SIGKILL it
+        // (no cleanup, no rollback by the process itself).
+        var result = await ChildProcess.RunAsync(start, TimeSpan.FromMinutes(3), (child, line) =>
         {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var child = Process.Start(start)!;
-        try
-        {
-            Assert.Equal("started", await child.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)));
-            // The plugin reports progress inside its transaction: once 200,000 rows are applied (uncommitted), kill.
-            string? line;
-            do
+            if (walAtKill < 0 && line.StartsWith("Applied 200000 rows", StringComparison.Ordinal))
             {
-                line = await child.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(90));
-                Assert.NotNull(line);
-                Assert.NotEqual("committed", line);
-            }
-            while (!line.StartsWith("Applied 200000 rows", StringComparison.Ordinal));
-
-            var walAtKill = File.Exists(walPath) ? new FileInfo(walPath).Length : 0;
-            child.Kill(); // SIGKILL: no cleanup, no rollback by the process itself
-            await child.WaitForExitAsync();
-            var rest = await child.StandardOutput.ReadToEndAsync();
-            Assert.False(rest.Split('\n').Any(l => l.Trim() == "committed"), $"the writer committed before the kill (wal before {walBefore}, at kill {walAtKill})");
-            // Uncommitted pages had been spilled into the WAL (the small page cache forces it): recovery must ignore them.
-            Assert.True(walAtKill > walBefore + 8 * 1024 * 1024, $"expected uncommitted frames in the WAL (before {walBefore}, at kill {walAtKill})");
-        }
-        finally
-        {
-            if (!child.HasExited)
-            {
+                walAtKill = File.Exists(walPath) ? new FileInfo(walPath).Length : 0;
                 child.Kill();
             }
-        }
+        });
+
+        Assert.True(walAtKill >= 0, $"the writer never reported 200,000 applied rows: {result}");
+        Assert.DoesNotContain("committed", result.Output.Split('\n').Select(l => l.Trim()));
+        // Uncommitted pages had been spilled into the WAL (the small page cache forces it): recovery must ignore them.
+        Assert.True(walAtKill > walBefore + 8 * 1024 * 1024, $"expected uncommitted frames in the WAL (before {walBefore}, at kill {walAtKill})");
 
         using (var connection = _h.OpenDatabase())
         using (var check = connection.CreateCommand())

@@ -204,6 +204,22 @@ public abstract class SchemaMigrationScenarios(DestinationHarness harness) : IDi
         Assert.True((await _h.MigrateAsync(live)).Unsupported);
     }
 
+    [Theory]
+    [InlineData(TableSyncModeMigrationType.SoftDeleteToLive)]
+    [InlineData(TableSyncModeMigrationType.HistoryToLive)]
+    [InlineData(TableSyncModeMigrationType.LiveToSoftDelete)]
+    [InlineData(TableSyncModeMigrationType.LiveToHistory)]
+    public async Task Every_LIVE_sync_mode_migration_answers_unsupported_and_changes_nothing(TableSyncModeMigrationType type)
+    {
+        await CreateTransactionWithRowsAsync();
+        var before = _h.Snapshot();
+        var live = Details("transaction");
+        live.TableSyncModeMigration = new TableSyncModeMigrationOperation { Type = type, SoftDeletedColumn = "_fivetran_deleted" };
+        var response = await _h.MigrateAsync(live);
+        Assert.True(response.Unsupported, $"{type}: {response}");
+        Assert.Equal(before, _h.Snapshot());
+    }
+
     [Fact]
     public async Task Soft_delete_to_history_closes_deleted_rows_and_history_to_soft_delete_keeps_the_latest_version()
     {

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using ConnectorHost.Testing.Processes;
 using System.Security.Cryptography;
 using ConnectorHost.Abstractions.BatchFiles;
 using ConnectorHost.Testing.BatchFiles;
@@ -110,14 +110,7 @@ public sealed class CommandLineToolFilesTests : IDisposable
 
     private static void Run(string fileName, params string[] arguments)
     {
-        var start = new ProcessStartInfo(fileName, arguments) { RedirectStandardError = true, UseShellExecute = false };
-        using var process = Process.Start(start)!;
-        var errors = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(30)))
-        {
-            process.Kill();
-            throw new TimeoutException($"{fileName} did not finish");
-        }
-        Assert.True(process.ExitCode == 0, $"{fileName} {string.Join(' ', arguments)} failed: {errors.Result}");
+        var result = ChildProcess.RunAsync(ChildProcess.Start(fileName, arguments), TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+        Assert.True(result.ExitCode == 0, $"{fileName} {string.Join(' ', arguments)} failed: {result.StandardError}");
     }
 }

@@ -1,5 +1,6 @@
 using Xunit;
 using ConnectorHost.Abstractions.Source;
+using ConnectorHost.Testing.Logging;
 using ConnectorHost.Testing.Source;
 using FivetranSdk.V2;
 using Microsoft.Extensions.Logging;
@@ -12,9 +13,9 @@ public class RecordBatcherTests
     private const int KiB100 = 100 * 1024;
 
     private readonly InMemoryUpdateSink _sink = new();
-    private readonly CapturingLogger _logger = new();
+    private readonly CapturingLoggerFactory _loggers = new();
 
-    private RecordBatcher NewBatcher(RecordBatchOptions? options = null) => new(_sink, options, _logger);
+    private RecordBatcher NewBatcher(RecordBatchOptions? options = null) => new(_sink, options, _loggers.CreateLogger("RecordBatcher"));
 
     private static async Task WriteSmall(RecordBatcher batcher, int count, int start = 0)
     {
@@ -56,7 +57,7 @@ public class RecordBatcherTests
 
         Assert.Equal(["records(1)"], _sink.Shape());
         Assert.Equal(KiB100, _sink.Responses[0].Records.CalculateSize());
-        Assert.Empty(_logger.Lines);
+        Assert.Empty(_loggers.Lines);
     }
 
     [Fact]
@@ -71,7 +72,7 @@ public class RecordBatcherTests
 
         Assert.Equal(["records(2)", "record", "records(1)"], _sink.Shape());
         Assert.Same(record, _sink.Responses[1].Record);
-        var warning = Assert.Single(_logger.Lines);
+        var warning = Assert.Single(_loggers.Lines);
         Assert.Equal(LogLevel.Warning, warning.Level);
         Assert.Contains("huge_table", warning.Message);
         Assert.Contains((KiB100 + 1).ToString(), warning.Message);
@@ -84,7 +85,7 @@ public class RecordBatcherTests
         record.SchemaName = "sales";
         await NewBatcher().WriteRecordAsync(record);
 
-        Assert.Contains("sales.t", Assert.Single(_logger.Lines).Message);
+        Assert.Contains("sales.t", Assert.Single(_loggers.Lines).Message);
     }
 
     [Fact]
@@ -192,7 +193,7 @@ public class RecordBatcherTests
         await batcher.FlushAsync();
 
         Assert.Equal(["records(10)", "records(10)", "records(5)", "records(1)", "record"], _sink.Shape());
-        Assert.Single(_logger.Lines);
+        Assert.Single(_loggers.Lines);
     }
 
     [Theory]

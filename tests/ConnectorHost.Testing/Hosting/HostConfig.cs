@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace ConnectorHost.Testing.Hosting;
@@ -25,6 +23,9 @@ public sealed record HostConfig
     /// <summary>A host executable to run as is (e.g. the self-contained one publish.sh makes); null: <c>dotnet</c> the built host.</summary>
     public string? HostExecutable { get; init; }
 
+    /// <summary>Environment variables set for the host process (e.g. TMPDIR), on top of the test's own.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
     public int ServedSides => (SourcePlugin is null ? 0 : 1) + (DestinationPlugin is null ? 0 : 1);
 
     /// <summary>Writes plugins.json (and a data folder) into <paramref name="directory"/>; returns the file's path.</summary>
@@ -45,13 +46,5 @@ public sealed record HostConfig
         var path = Path.Combine(directory, "plugins.json");
         File.WriteAllText(path, JsonSerializer.Serialize(json));
         return path;
-    }
-
-    // Removed in the last commit of this branch (races with other processes); only serving's tests still call it.
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

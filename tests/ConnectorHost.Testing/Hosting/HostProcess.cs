@@ -139,6 +139,11 @@ public sealed partial class HostProcess : IAsyncDisposable
             start.ArgumentList.Add(arg);
         }
 
+        foreach (var (name, value) in config.Environment)
+        {
+            start.Environment[name] = value;
+        }
+
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var host = new HostProcess(process, directory, config);
         process.OutputDataReceived += (_, e) => host.OnLine(e.Data);

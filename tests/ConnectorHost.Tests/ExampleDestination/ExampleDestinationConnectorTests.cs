@@ -2,6 +2,7 @@ using ConnectorHost.Abstractions;
 using ConnectorHost.Abstractions.BatchFiles;
 using ConnectorHost.Abstractions.Plugins;
 using ConnectorHost.Testing.BatchFiles;
+using ConnectorHost.Testing.Logging;
 using ExampleDestination;
 using FivetranSdk.V2;
 using Google.Protobuf;

@@ -1,6 +1,8 @@
+using System.Security.Cryptography;
 using ConnectorHost.Abstractions.Destination;
 using ConnectorHost.Abstractions.Plugins;
 using FivetranSdk.V2;
+using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 using ProbeShared;
 
@@ -9,6 +11,8 @@ namespace ProbeDestination;
 /// <summary>
 /// A deterministic destination for host tests: every RPC answers success (or a fixed answer) unless the request's
 /// configuration asks for a behaviour (see ProbeSource: connector-error, plain-error, log-config, slow, responseBytes).
+/// With "echo" = "true" in the configuration, each table and batch RPC logs <c>received &lt;Rpc&gt; &lt;request as JSON&gt;</c>,
+/// without the configuration and with each AES key replaced by its SHA-256, so tests can assert what reached the plugin.
 /// </summary>
 public sealed class ProbeDestination(PluginContext context) : IDestinationConnector
 {
@@ -28,6 +32,7 @@ public sealed class ProbeDestination(PluginContext context) : IDestinationConnec
 
     public Task<DescribeTableResponse> DescribeTableAsync(DescribeTableRequest request, CancellationToken cancellationToken)
     {
+        Echo("DescribeTable", request, request.Configuration);
         Behave(request.Configuration);
         return Task.FromResult(request.TableName == "missing"
             ? new DescribeTableResponse { NotFound = true }
@@ -36,29 +41,35 @@ public sealed class ProbeDestination(PluginContext context) : IDestinationConnec
 
     public Task<CreateTableResponse> CreateTableAsync(CreateTableRequest request, CancellationToken cancellationToken)
     {
+        Echo("CreateTable", request, request.Configuration);
         Behave(request.Configuration);
         return Task.FromResult(new CreateTableResponse { Success = true });
     }
 
     public Task<AlterTableResponse> AlterTableAsync(AlterTableRequest request, CancellationToken cancellationToken)
     {
+        Echo("AlterTable", request, request.Configuration);
         Behave(request.Configuration);
         return Task.FromResult(new AlterTableResponse { Success = true });
     }
 
     public Task<TruncateResponse> TruncateAsync(TruncateRequest request, CancellationToken cancellationToken)
     {
+        Echo("Truncate", request, request.Configuration);
         Behave(request.Configuration);
         return Task.FromResult(new TruncateResponse { Success = true });
     }
 
     public async Task<WriteBatchResponse> WriteBatchAsync(WriteBatchRequest request, CancellationToken cancellationToken)
     {
+        Echo("WriteBatch", request, request.Configuration);
         Behave(request.Configuration);
         if (ProbeForm.Behaviour(request.Configuration) == "slow")
         {
             try
             {
+                // Tests wait for this line before they cancel, so the cancellation always finds the plugin waiting.
+                _logger.LogInformation("write batch waiting for cancellation");
                 await Task.Delay(Timeout.Infinite, cancellationToken);
             }
             catch (OperationCanceledException)
@@ -73,14 +84,38 @@ public sealed class ProbeDestination(PluginContext context) : IDestinationConnec
 
     public Task<WriteBatchResponse> WriteHistoryBatchAsync(WriteHistoryBatchRequest request, CancellationToken cancellationToken)
     {
+        Echo("WriteHistoryBatch", request, request.Configuration);
         Behave(request.Configuration);
         return Task.FromResult(new WriteBatchResponse { Success = true });
     }
 
     public Task<MigrateResponse> MigrateAsync(MigrateRequest request, CancellationToken cancellationToken)
     {
+        Echo("Migrate", request, request.Configuration);
         Behave(request.Configuration);
         return Task.FromResult(new MigrateResponse { Unsupported = true });
+    }
+
+    private void Echo<T>(string rpc, T request, IDictionary<string, string> configuration)
+        where T : IMessage<T>
+    {
+        if (!configuration.TryGetValue("echo", out var echo) || echo != "true")
+        {
+            return;
+        }
+
+        var copy = request.Clone();
+        var descriptor = copy.Descriptor;
+        descriptor.FindFieldByName("configuration")?.Accessor.Clear(copy);
+        if (descriptor.FindFieldByName("keys")?.Accessor.GetValue(copy) is IDictionary<string, ByteString> keys)
+        {
+            foreach (var file in keys.Keys.ToList())
+            {
+                keys[file] = ByteString.CopyFrom(SHA256.HashData(keys[file].Span));
+            }
+        }
+
+        _logger.LogInformation("received {Rpc} {Request}", rpc, JsonFormatter.Default.Format(copy));
     }
 
     private void Behave(IDictionary<string, string> configuration)

@@ -46,6 +46,8 @@ public sealed class ProbeSource(PluginContext context) : ISourceConnector
             await output.FlushAsync(cancellationToken);
             try
             {
+                // Tests wait for this line before they cancel, so the cancellation always finds the plugin waiting.
+                _logger.LogInformation("update waiting for cancellation");
                 await Task.Delay(Timeout.Infinite, cancellationToken);
             }
             catch (OperationCanceledException)

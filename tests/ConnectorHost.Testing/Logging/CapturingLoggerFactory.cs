@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace ConnectorHost.Tests.ExampleDestination;
+namespace ConnectorHost.Testing.Logging;
 
-/// <summary>Collects every log line a plugin writes, for assertions.</summary>
-internal sealed class CapturingLoggerFactory(LogLevel minimum = LogLevel.Trace) : ILoggerFactory
+/// <summary>The one log capture of the tests: every line any of its loggers is given at or above a level, in order.</summary>
+public sealed class CapturingLoggerFactory(LogLevel minimum = LogLevel.Trace) : ILoggerFactory
 {
     public ConcurrentQueue<(LogLevel Level, string Message)> Lines { get; } = new();
 
