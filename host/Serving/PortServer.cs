@@ -77,6 +77,18 @@ public sealed class PortServer : IAsyncDisposable
         }
 
         var app = builder.Build();
+        // gRPC is POST only; Grpc.AspNetCore would answer another method with 415 (content type) instead of 405.
+        app.Use((context, next) =>
+        {
+            if (HttpMethods.IsPost(context.Request.Method))
+            {
+                return next(context);
+            }
+
+            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            context.Response.Headers.Allow = "POST";
+            return Task.CompletedTask;
+        });
         foreach (var contract in contracts)
         {
             contract.Map(app);

@@ -1,7 +1,7 @@
 using ConnectorHost.Testing.BatchFiles;
 using ConnectorHost.Testing.Grpc;
 using ConnectorHost.Testing.Hosting;
-using ConnectorHost.Transport;
+using Grpc.Core;
 using FivetranSdk.V2;
 using Google.Protobuf;
 using Microsoft.Data.Sqlite;

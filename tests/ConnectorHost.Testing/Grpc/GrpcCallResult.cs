@@ -1,4 +1,4 @@
-using ConnectorHost.Transport;
+using Grpc.Core;
 
 namespace ConnectorHost.Testing.Grpc;
 

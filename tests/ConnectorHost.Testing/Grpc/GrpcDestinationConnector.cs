@@ -1,6 +1,6 @@
 using ConnectorHost.Abstractions;
 using ConnectorHost.Abstractions.Destination;
-using ConnectorHost.Transport;
+using Grpc.Core;
 using FivetranSdk.V2;
 using Google.Protobuf;
 

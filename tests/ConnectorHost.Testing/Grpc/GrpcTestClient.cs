@@ -5,7 +5,7 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
-using ConnectorHost.Transport;
+using Grpc.Core;
 using Google.Protobuf;
 
 namespace ConnectorHost.Testing.Grpc;
