@@ -61,7 +61,7 @@ public sealed class InProcessHost : IAsyncDisposable
     /// <summary>Every line logged so far (Fivetran JSON on stdout, "DEBUG …" on stderr).</summary>
     public string Log => _log.Text;
 
-    public static async Task<InProcessHost> StartAsync()
+    public static async Task<InProcessHost> StartAsync(bool serveSource = true, bool serveDestination = true, TimeSpan? shutdownTimeout = null)
     {
         var log = new LogCapture();
         var logging = new HostLogging(log, new SecretRedactor(), Serilog.Events.LogEventLevel.Debug, log);
@@ -74,12 +74,18 @@ public sealed class InProcessHost : IAsyncDisposable
         var destinationDispatcher = new PluginDispatcher<IDestinationConnector>(
             new PluginHandle<IDestinationConnector>(new LoadedPlugin<IDestinationConnector>(DestinationPluginName, "1.0.0", ".", ConnectorSide.Destination, destination)),
             logging.For(ConnectorSide.Destination), logging.Redactor, lifecycle, (plugin, token) => plugin.ConfigurationFormAsync(token));
-        var server = PortServer.Create(0,
-            [
-                ServedContract.For(SourceConnector.Descriptor, new SourceConnectorService(sourceDispatcher, logging.FactoryFor(ConnectorSide.Source))),
-                ServedContract.For(DestinationConnector.Descriptor, new DestinationConnectorService(destinationDispatcher)),
-            ],
-            lifecycle, logging.HostFactory(), TimeSpan.FromSeconds(5));
+        var contracts = new List<ServedContract>();
+        if (serveSource)
+        {
+            contracts.Add(ServedContract.For(SourceConnector.Descriptor, new SourceConnectorService(sourceDispatcher, logging.FactoryFor(ConnectorSide.Source))));
+        }
+
+        if (serveDestination)
+        {
+            contracts.Add(ServedContract.For(DestinationConnector.Descriptor, new DestinationConnectorService(destinationDispatcher)));
+        }
+
+        var server = PortServer.Create(0, contracts, lifecycle, logging.HostFactory(), shutdownTimeout ?? TimeSpan.FromSeconds(5));
         await server.StartAsync();
         lifecycle.MarkServing();
         return new InProcessHost(server, logging, log, lifecycle, source, destination);
@@ -143,6 +149,13 @@ public sealed class InProcessHost : IAsyncDisposable
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)payload.Length);
         payload.CopyTo(frame, 5);
         return frame;
+    }
+
+    /// <summary>Stops the server as the host does on SIGTERM (after marking the host draining).</summary>
+    public Task StopAsync()
+    {
+        Lifecycle.BeginDraining();
+        return _server.StopAsync();
     }
 
     public async ValueTask DisposeAsync()
