@@ -135,3 +135,30 @@ public sealed class EphemeralPortTests
         return int.Parse(line.Message![prefix.Length..], System.Globalization.CultureInfo.InvariantCulture);
     }
 }
+
+public sealed class LogLevelTests
+{
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Debug_lines_such_as_a_plugin_stack_trace_go_to_stderr_only_with_log_level_debug(bool debug)
+    {
+        var config = new HostConfig { DestinationPlugin = "ProbeDestination", DestinationPort = 0 };
+        await using var host = await HostProcess.StartAsync(config, debug ? ["--log-level", "debug"] : []);
+        var port = int.Parse(host.Logs.Single(l => l.Message!.StartsWith("ConnectorHost ready on port(s) ", StringComparison.Ordinal)).Message!.Split(' ')[^1],
+            System.Globalization.CultureInfo.InvariantCulture);
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => new DestinationConnector.DestinationConnectorClient(channel)
+            .TestAsync(new TestRequest { Configuration = { ["behaviour"] = "plain-error", ["message"] = "kaboom" } }).ResponseAsync);
+        await host.WaitForLogAsync(l => l.Message == "ProbeDestination failed in Test: InvalidOperationException: kaboom");
+        Assert.Equal(0, await host.StopAsync());
+
+        Assert.Equal(StatusCode.Internal, error.StatusCode);
+        Assert.Equal("ProbeDestination failed in Test: InvalidOperationException: kaboom", error.Status.Detail);
+        Assert.All(host.Logs, l => Assert.True(l.IsJson, l.Raw));
+        Assert.DoesNotContain(host.Logs, l => l.Raw.Contains("stack trace", StringComparison.Ordinal));
+        var stackTrace = host.StandardError.Where(l => l.StartsWith("DEBUG ProbeDestination Test stack trace: System.InvalidOperationException: kaboom", StringComparison.Ordinal));
+        Assert.Equal(debug ? 1 : 0, stackTrace.Count());
+    }
+}
