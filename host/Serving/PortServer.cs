@@ -1,7 +1,6 @@
 using System.Net;
 using ConnectorHost.Hosting;
 using Grpc.Health.V1;
-using Grpc.HealthCheck;
 using Grpc.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -69,8 +68,7 @@ public sealed class PortServer : IAsyncDisposable
         builder.Services.AddSingleton(new ReflectionServiceImpl(reflected));
         builder.Services.AddSingleton(new ReflectionV1ServiceImpl(reflected));
         builder.Services.AddGrpcReflection();
-        var health = new HealthServiceImpl();
-        builder.Services.AddSingleton(health);
+        builder.Services.AddSingleton(new PortHealth(reflected.Select(d => d.FullName).ToList(), lifecycle));
         foreach (var contract in contracts)
         {
             contract.Register(builder.Services);
@@ -95,8 +93,7 @@ public sealed class PortServer : IAsyncDisposable
         }
 
         app.MapGrpcReflectionService();
-        app.MapGrpcService<HealthServiceImpl>();
-        _ = new PortHealth(health, reflected.Select(d => d.FullName).ToList(), lifecycle);
+        app.MapGrpcService<PortHealth>();
         return new PortServer(app, port, contracts);
     }
 

@@ -82,3 +82,47 @@ public sealed class HealthAndReflectionTests
         return call.ResponseStream.Current.ListServicesResponse.Service.Select(s => s.Name).ToList();
     }
 }
+
+public sealed class HealthWatchAndReflectionErrorTests
+{
+    [Fact]
+    public async Task Watch_sends_the_status_then_its_change_when_the_host_drains()
+    {
+        await using var host = await InProcessHost.StartAsync();
+        using var call = new Health.HealthClient(host.Channel).Watch(new HealthCheckRequest());
+
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+        Assert.Equal(ServingStatus.Serving, call.ResponseStream.Current.Status);
+        host.Lifecycle.BeginDraining();
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+        Assert.Equal(ServingStatus.NotServing, call.ResponseStream.Current.Status);
+    }
+
+    [Fact]
+    public async Task Health_not_found_names_the_service_and_what_the_port_serves()
+    {
+        await using var host = await InProcessHost.StartAsync(serveSource: true, serveDestination: false);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            new Health.HealthClient(host.Channel).CheckAsync(new HealthCheckRequest { Service = "fivetran_sdk.v2.DestinationConnector" }).ResponseAsync);
+
+        Assert.Equal(StatusCode.NotFound, error.StatusCode);
+        Assert.Contains("'fivetran_sdk.v2.DestinationConnector' is not served on this port", error.Status.Detail);
+        Assert.Contains("fivetran_sdk.v2.SourceConnector", error.Status.Detail);
+    }
+
+    [Theory]
+    [InlineData("fivetran_sdk.v2.Nope")]
+    [InlineData("fivetran_sdk.v2.DestinationConnector")]
+    public async Task Reflection_answers_not_found_for_a_symbol_the_port_does_not_know(string symbol)
+    {
+        await using var host = await InProcessHost.StartAsync(serveSource: true, serveDestination: false);
+        using var call = new ServerReflection.ServerReflectionClient(host.Channel).ServerReflectionInfo();
+
+        await call.RequestStream.WriteAsync(new ServerReflectionRequest { FileContainingSymbol = symbol });
+        await call.RequestStream.CompleteAsync();
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+
+        Assert.Equal((int)StatusCode.NotFound, call.ResponseStream.Current.ErrorResponse.ErrorCode);
+    }
+}
