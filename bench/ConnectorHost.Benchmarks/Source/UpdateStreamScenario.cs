@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using ConnectorHost.Testing.Grpc;
 using ConnectorHost.Testing.Hosting;
-using ConnectorHost.Transport;
+using Grpc.Core;
 using FivetranSdk.V2;
 
 namespace ConnectorHost.Benchmarks.Source;
