@@ -62,8 +62,8 @@ public sealed class PortServer : IAsyncDisposable
         });
 
         var descriptors = contracts.Select(c => c.Descriptor).Append(Health.Descriptor).ToList();
-        var reflected = descriptors.Append(Grpc.Reflection.V1Alpha.ServerReflection.Descriptor)
-            .Append(Grpc.Reflection.V1.ServerReflection.Descriptor).ToList();
+        var reflected = descriptors.Append(Grpc.Reflection.V1.ServerReflection.Descriptor)
+            .Append(Grpc.Reflection.V1Alpha.ServerReflection.Descriptor).ToList();
         // Registered before AddGrpcReflection so its own (every endpoint of the process) does not apply.
         builder.Services.AddSingleton(new ReflectionServiceImpl(reflected));
         builder.Services.AddSingleton(new ReflectionV1ServiceImpl(reflected));
