@@ -22,11 +22,12 @@ namespace ConnectorHost.Serving;
 /// </summary>
 public sealed class PortServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly Func<WebApplication> _build;
+    private WebApplication? _app;
 
-    private PortServer(WebApplication app, int requestedPort, IReadOnlyList<ServedContract> contracts)
+    private PortServer(Func<WebApplication> build, int requestedPort, IReadOnlyList<ServedContract> contracts)
     {
-        _app = app;
+        _build = build;
         RequestedPort = requestedPort;
         Contracts = contracts;
     }
@@ -38,7 +39,12 @@ public sealed class PortServer : IAsyncDisposable
     /// <summary>The port Kestrel bound (differs from <see cref="RequestedPort"/> when that is 0); valid after start.</summary>
     public int BoundPort { get; private set; }
 
+    /// <summary>A server for <paramref name="port"/>; the application is built when it starts (so off the caller's thread).</summary>
     public static PortServer Create(int port, IReadOnlyList<ServedContract> contracts, HostLifecycle lifecycle,
+        ILoggerFactory loggerFactory, TimeSpan shutdownTimeout) =>
+        new(() => Build(port, contracts, lifecycle, loggerFactory, shutdownTimeout), port, contracts);
+
+    private static WebApplication Build(int port, IReadOnlyList<ServedContract> contracts, HostLifecycle lifecycle,
         ILoggerFactory loggerFactory, TimeSpan shutdownTimeout)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -94,20 +100,21 @@ public sealed class PortServer : IAsyncDisposable
 
         app.MapGrpcReflectionService();
         app.MapGrpcService<PortHealth>();
-        return new PortServer(app, port, contracts);
+        return app;
     }
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
+        _app = _build();
         await _app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         BoundPort = BindingAddress.Parse(address).Port;
     }
 
     /// <summary>Stops accepting calls and waits for in-flight ones; past the host's shutdown timeout, connections are cut.</summary>
-    public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
+    public Task StopAsync(CancellationToken cancellationToken = default) => _app?.StopAsync(cancellationToken) ?? Task.CompletedTask;
 
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
+    public ValueTask DisposeAsync() => _app?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     /// <summary>Kestrel settings gRPC needs: no request body limits (messages are limited per message), wide flow control.</summary>
     public static void ConfigureKestrel(KestrelServerOptions options)
