@@ -24,12 +24,12 @@ public sealed record CommandLine(int? Port, string? ConfigPath, LogEventLevel Lo
         HelpName = "PATH",
     };
 
-    public static readonly Option<string> LogLevelOption = new("--log-level")
+    public static readonly Option<string> LogLevelOption = new Option<string>("--log-level")
     {
         Description = "debug, info, warning or error. Debug lines go to stderr (Fivetran reads only INFO, WARNING and SEVERE on stdout).",
         HelpName = "LEVEL",
         DefaultValueFactory = _ => "info",
-    };
+    }.AcceptOnlyFromAmong("debug", "info", "information", "warning", "error");
 
     public static readonly Option<string[]> SetOption = new("--set")
     {
@@ -42,7 +42,6 @@ public sealed record CommandLine(int? Port, string? ConfigPath, LogEventLevel Lo
     /// <summary>The root command: its own action serves; tools are added as subcommands.</summary>
     public static RootCommand CreateRootCommand(Func<CommandLine, CancellationToken, Task<int>> serve)
     {
-        LogLevelOption.AcceptOnlyFromAmong("debug", "info", "information", "warning", "error");
         var root = new RootCommand("ConnectorHost: serves Fivetran Partner SDK v2 connector plugins over gRPC.")
         {
             PortOption,
@@ -52,6 +51,15 @@ public sealed record CommandLine(int? Port, string? ConfigPath, LogEventLevel Lo
         };
         root.SetAction((result, token) => serve(From(result), token));
         return root;
+    }
+
+    /// <summary>Parses a serve command line; anything wrong throws <see cref="ConfigurationException"/>.</summary>
+    public static CommandLine Parse(IReadOnlyList<string> args)
+    {
+        var result = CreateRootCommand((_, _) => Task.FromResult(0)).Parse(args);
+        return result.Errors.Count > 0
+            ? throw new ConfigurationException(string.Join(" ", result.Errors.Select(e => e.Message)))
+            : From(result);
     }
 
     /// <summary>Reads the serve options; a bad value throws <see cref="ConfigurationException"/> (exit code 2).</summary>

@@ -42,8 +42,9 @@ public static class HostApplication
 
         // Kestrel binds on another core while the plugins load on this one (start-up time is a benchmark target);
         // a call arriving before its plugin is ready waits for it.
+        // Each port's application is built and started on the thread pool (one task per port).
         var servers = sides.CreateServers(configuration.ShutdownTimeout + AbortGracePeriod);
-        var listening = Task.Run(() => Task.WhenAll(servers.Select(server => server.StartAsync())));
+        var listening = Task.WhenAll(servers.Select(server => Task.Run(() => server.StartAsync())));
 
         if (!sides.LoadPlugins())
         {

@@ -19,7 +19,7 @@ public static class HostCommand
             }
 
             // The host handles SIGTERM/SIGINT itself (drain, then exit 0); System.CommandLine must not.
-            return await result.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, Output = stdout }).ConfigureAwait(false);
+            return await result.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, Output = stdout, EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
         }
         catch (ConfigurationException e)
         {

@@ -1,7 +1,6 @@
 using System.Net;
 using ConnectorHost.Hosting;
 using Grpc.Health.V1;
-using Grpc.HealthCheck;
 using Grpc.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -23,11 +22,12 @@ namespace ConnectorHost.Serving;
 /// </summary>
 public sealed class PortServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly Func<WebApplication> _build;
+    private WebApplication? _app;
 
-    private PortServer(WebApplication app, int requestedPort, IReadOnlyList<ServedContract> contracts)
+    private PortServer(Func<WebApplication> build, int requestedPort, IReadOnlyList<ServedContract> contracts)
     {
-        _app = app;
+        _build = build;
         RequestedPort = requestedPort;
         Contracts = contracts;
     }
@@ -39,7 +39,12 @@ public sealed class PortServer : IAsyncDisposable
     /// <summary>The port Kestrel bound (differs from <see cref="RequestedPort"/> when that is 0); valid after start.</summary>
     public int BoundPort { get; private set; }
 
+    /// <summary>A server for <paramref name="port"/>; the application is built when it starts (so off the caller's thread).</summary>
     public static PortServer Create(int port, IReadOnlyList<ServedContract> contracts, HostLifecycle lifecycle,
+        ILoggerFactory loggerFactory, TimeSpan shutdownTimeout) =>
+        new(() => Build(port, contracts, lifecycle, loggerFactory, shutdownTimeout), port, contracts);
+
+    private static WebApplication Build(int port, IReadOnlyList<ServedContract> contracts, HostLifecycle lifecycle,
         ILoggerFactory loggerFactory, TimeSpan shutdownTimeout)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -63,42 +68,53 @@ public sealed class PortServer : IAsyncDisposable
         });
 
         var descriptors = contracts.Select(c => c.Descriptor).Append(Health.Descriptor).ToList();
-        var reflected = descriptors.Append(Grpc.Reflection.V1Alpha.ServerReflection.Descriptor)
-            .Append(Grpc.Reflection.V1.ServerReflection.Descriptor).ToList();
+        var reflected = descriptors.Append(Grpc.Reflection.V1.ServerReflection.Descriptor)
+            .Append(Grpc.Reflection.V1Alpha.ServerReflection.Descriptor).ToList();
         // Registered before AddGrpcReflection so its own (every endpoint of the process) does not apply.
         builder.Services.AddSingleton(new ReflectionServiceImpl(reflected));
         builder.Services.AddSingleton(new ReflectionV1ServiceImpl(reflected));
         builder.Services.AddGrpcReflection();
-        var health = new HealthServiceImpl();
-        builder.Services.AddSingleton(health);
+        builder.Services.AddSingleton(new PortHealth(reflected.Select(d => d.FullName).ToList(), lifecycle));
         foreach (var contract in contracts)
         {
             contract.Register(builder.Services);
         }
 
         var app = builder.Build();
+        // gRPC is POST only; Grpc.AspNetCore would answer another method with 415 (content type) instead of 405.
+        app.Use((context, next) =>
+        {
+            if (HttpMethods.IsPost(context.Request.Method))
+            {
+                return next(context);
+            }
+
+            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            context.Response.Headers.Allow = "POST";
+            return Task.CompletedTask;
+        });
         foreach (var contract in contracts)
         {
             contract.Map(app);
         }
 
         app.MapGrpcReflectionService();
-        app.MapGrpcService<HealthServiceImpl>();
-        _ = new PortHealth(health, reflected.Select(d => d.FullName).ToList(), lifecycle);
-        return new PortServer(app, port, contracts);
+        app.MapGrpcService<PortHealth>();
+        return app;
     }
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
+        _app = _build();
         await _app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         BoundPort = BindingAddress.Parse(address).Port;
     }
 
     /// <summary>Stops accepting calls and waits for in-flight ones; past the host's shutdown timeout, connections are cut.</summary>
-    public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
+    public Task StopAsync(CancellationToken cancellationToken = default) => _app?.StopAsync(cancellationToken) ?? Task.CompletedTask;
 
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
+    public ValueTask DisposeAsync() => _app?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     /// <summary>Kestrel settings gRPC needs: no request body limits (messages are limited per message), wide flow control.</summary>
     public static void ConfigureKestrel(KestrelServerOptions options)

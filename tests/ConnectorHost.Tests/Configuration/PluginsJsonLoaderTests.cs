@@ -54,12 +54,16 @@ public sealed class PluginsJsonLoaderTests : IDisposable
     [Theory]
     [InlineData("""{"pluginsDirectory":"p"}""", "neither \"source\" nor \"destination\" is set")]
     [InlineData("""{"source":{"plugin":"S"}}""", "pluginsDirectory must be")]
-    [InlineData("""{"pluginsDirectory":"p","source":{"plugin":"S","port":70000}}""", "source.port must be a TCP port between 1 and 65535")]
-    [InlineData("""{"pluginsDirectory":"p","source":{"plugin":"S","port":"5"}}""", "source.port must be a TCP port number")]
+    [InlineData("""{"pluginsDirectory":"p","source":{"plugin":"S","port":70000}}""", "source.port must be a TCP port between 0 and 65535")]
+    [InlineData("""{"pluginsDirectory":"p","source":{"plugin":"S","port":"five"}}""", "source.port must be a TCP port between 0 and 65535")]
+    [InlineData("""{"pluginsDirectory":"p","source":{"plugin":"S"},"shutdownTimeoutSeconds":-1}""", "shutdownTimeoutSeconds must be a number of seconds between 0 and 3600")]
+    [InlineData("""{"pluginsDirectory":"p","source":{"plugin":"S"},"shutdownTimeoutSeconds":"soon"}""", "shutdownTimeoutSeconds must be a number of seconds between 0 and 3600")]
+    [InlineData("""{"pluginsDirectory":"p","source":{"plugin":"S"},"hotReload":"maybe"}""", "hotReload must be true or false")]
+    [InlineData("""{"pluginsDirectory":"","source":{"plugin":"S"}}""", "pluginsDirectory must be a non-empty string path")]
     [InlineData("""{"pluginsDirectory":"p","source":{"port":5}}""", "source.plugin must be a plugin name")]
     [InlineData("""{"pluginsDirectory":"p","source":{"plugin":"../evil"}}""", "source.plugin must be a plugin name")]
     [InlineData("""{"pluginsDirectory":"p","destination":"D"}""", "destination must be an object")]
-    [InlineData("""{"pluginsDirectory":"p","sauce":{"plugin":"S"}}""", "unknown property 'sauce'")]
+    [InlineData("""{"pluginsDirectory":"p","sauce":{"plugin":"S"}}""", "unknown property 'sauce'. Known: pluginsDirectory, dataDirectory, source, destination, shutdownTimeoutSeconds, hotReload.")]
     [InlineData("""{"pluginsDirectory":"p","source":{"plugin":"S","prot":1}}""", "unknown property 'source.prot'")]
     [InlineData("""[1,2]""", "the root must be a JSON object")]
     [InlineData("""{"pluginsDirectory":""", "is not valid JSON")]
@@ -98,6 +102,41 @@ public sealed class PluginsJsonLoaderTests : IDisposable
         var path = Write("""{"pluginsDirectory":"p","source":{"plugin":"S"}}""");
 
         Assert.Equal(path, PluginsJsonLoader.Locate(null, _folder, "/"));
+    }
+
+    [Fact]
+    public void Shutdown_timeout_and_hot_reload_are_read_with_their_defaults()
+    {
+        var defaults = PluginsJsonLoader.Load(Write("""{"pluginsDirectory":"p","source":{"plugin":"S"}}"""), readEnvironment: false);
+        var set = PluginsJsonLoader.Load(Write("""{"pluginsDirectory":"p","source":{"plugin":"S"},"shutdownTimeoutSeconds":0.5,"hotReload":false}"""), readEnvironment: false);
+
+        Assert.Equal((TimeSpan.FromSeconds(5), true), (defaults.ShutdownTimeout, defaults.HotReload));
+        Assert.Equal((TimeSpan.FromSeconds(0.5), false), (set.ShutdownTimeout, set.HotReload));
+    }
+
+    [Fact]
+    public void Command_line_overrides_win_over_the_file_and_can_add_a_side()
+    {
+        var path = Write("""{"pluginsDirectory":"p","source":{"plugin":"S","port":7000}}""");
+
+        var configuration = PluginsJsonLoader.Load(path, ["source:port=0", "destination:plugin=D", "shutdownTimeoutSeconds=1"], readEnvironment: false);
+
+        Assert.Equal(new SideConfiguration("S", 0), configuration.Source);
+        Assert.Equal(new SideConfiguration("D", HostConfiguration.DefaultDestinationPort), configuration.Destination);
+        Assert.Equal(TimeSpan.FromSeconds(1), configuration.ShutdownTimeout);
+    }
+
+    [Theory]
+    [InlineData("source:port=x", "--set source:port: source.port must be a TCP port between 0 and 65535")]
+    [InlineData("sauce=1", "--set sauce: unknown property 'sauce'")]
+    [InlineData("novalue", "--set 'novalue' must be KEY=VALUE")]
+    public void A_bad_override_is_reported_as_coming_from_the_command_line(string entry, string expected)
+    {
+        var path = Write("""{"pluginsDirectory":"p","source":{"plugin":"S"}}""");
+
+        var error = Assert.Throws<ConfigurationException>(() => PluginsJsonLoader.Load(path, [entry], readEnvironment: false));
+
+        Assert.Contains(expected, error.Message);
     }
 
     private string Write(string json, string name = PluginsJsonLoader.FileName)

@@ -88,6 +88,6 @@ public sealed class DestinationDispatchTests(ProbeHost host)
     {
         var result = await host.DestinationClient.UnaryAsync(ProbeHost.Source + "ConfigurationForm", new ConfigurationFormRequest(), ConfigurationFormResponse.Parser);
 
-        Assert.Equal(ConnectorHost.Transport.StatusCode.Unimplemented, result.Status);
+        Assert.Equal(Grpc.Core.StatusCode.Unimplemented, result.Status);
     }
 }

@@ -1,5 +1,5 @@
 using ConnectorHost.Abstractions;
-using ConnectorHost.Transport;
+using Grpc.Core;
 using FivetranSdk.V2;
 using Xunit;
 

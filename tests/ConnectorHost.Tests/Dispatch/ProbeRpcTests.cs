@@ -1,6 +1,6 @@
 using ConnectorHost.Testing.Grpc;
 using ConnectorHost.Testing.Hosting;
-using ConnectorHost.Transport;
+using Grpc.Core;
 using FivetranSdk.V2;
 using Google.Protobuf;
 using Xunit;

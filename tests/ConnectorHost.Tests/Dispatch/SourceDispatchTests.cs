@@ -1,4 +1,4 @@
-using ConnectorHost.Transport;
+using Grpc.Core;
 using FivetranSdk.V2;
 using Xunit;
 

@@ -40,9 +40,11 @@ public sealed class HostLifecycleTests
     }
 
     [Theory]
-    [InlineData("--port", "0", "--port must be a TCP port between 1 and 65535, got '0'")]
-    [InlineData("--port", "abc", "--port must be a TCP port between 1 and 65535, got 'abc'")]
-    [InlineData("--bogus", "1", "Unknown argument '--bogus'")]
+    [InlineData("--port", "70000", "--port must be a TCP port between 0 and 65535 (0: any free port), got '70000'")]
+    [InlineData("--port", "abc", "--port must be a TCP port between 0 and 65535 (0: any free port), got 'abc'")]
+    [InlineData("--bogus", "1", "'--bogus'")]
+    [InlineData("--log-level", "loud", "'loud'")]
+    [InlineData("--set", "sauce=1", "--set sauce: unknown property 'sauce'")]
     [InlineData("--config", "/nonexistent/plugins.json", "/nonexistent/plugins.json (--config) does not exist")]
     public async Task Invalid_command_line_exits_2_with_a_clear_error(string name, string value, string expected)
     {
@@ -66,7 +68,7 @@ public sealed class HostLifecycleTests
             var (exitCode, logs) = await HostProcess.RunToExitAsync(new HostConfig(), "--config", path);
 
             Assert.Equal(2, exitCode);
-            Assert.Contains($"{path}: source.port must be a TCP port between 1 and 65535, got '70000'", Assert.Single(logs).Message);
+            Assert.Contains($"{path}: source.port must be a TCP port between 0 and 65535 (0: any free port), got '70000'", Assert.Single(logs).Message);
         }
         finally
         {
@@ -80,6 +82,9 @@ public sealed class HostLifecycleTests
         var (exitCode, logs) = await HostProcess.RunToExitAsync(new HostConfig(), "--help");
 
         Assert.Equal(0, exitCode);
-        Assert.Contains(logs, l => l.Raw.Contains("--port N", StringComparison.Ordinal));
+        foreach (var option in new[] { "--port <N>", "--config <PATH>", "--log-level <LEVEL>", "--set <KEY=VALUE>", "--version", "--help" })
+        {
+            Assert.Contains(logs, l => l.Raw.Contains(option, StringComparison.Ordinal));
+        }
     }
 }

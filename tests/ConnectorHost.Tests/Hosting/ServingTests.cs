@@ -1,6 +1,6 @@
 using ConnectorHost.Testing.Grpc;
 using ConnectorHost.Testing.Hosting;
-using ConnectorHost.Transport;
+using Grpc.Core;
 using FivetranSdk.V2;
 using Xunit;
 
@@ -64,5 +64,101 @@ public sealed class PortInUseTests
 
         Assert.Equal(1, exitCode);
         Assert.Contains(logs, l => l.Level == "SEVERE" && l.Message!.StartsWith($"Cannot listen on port(s) {port}:", StringComparison.Ordinal));
+    }
+}
+
+public sealed class EphemeralPortTests
+{
+    [Fact]
+    public async Task Port_zero_binds_free_ports_reported_in_the_serving_and_ready_lines_and_each_answers_on_ipv4_and_ipv6()
+    {
+        await using var host = await HostProcess.StartAsync(new HostConfig
+        {
+            SourcePlugin = "ProbeSource",
+            DestinationPlugin = "ProbeDestination",
+            SourcePort = 0,
+            DestinationPort = 0,
+        });
+
+        var sourcePort = ServedPort(host, "source plugin ProbeSource 1.0.0 as fivetran_sdk.v2.SourceConnector");
+        var destinationPort = ServedPort(host, "destination plugin ProbeDestination 1.0.0 as fivetran_sdk.v2.DestinationConnector");
+        Assert.NotEqual(0, sourcePort);
+        Assert.NotEqual(sourcePort, destinationPort);
+        Assert.Contains(host.Logs, l => l.Message == $"ConnectorHost ready on port(s) {string.Join(", ", new[] { sourcePort, destinationPort }.Order())}");
+
+        foreach (var address in new[] { "127.0.0.1", "[::1]" })
+        {
+            using var source = Grpc.Net.Client.GrpcChannel.ForAddress($"http://{address}:{sourcePort}");
+            using var destination = Grpc.Net.Client.GrpcChannel.ForAddress($"http://{address}:{destinationPort}");
+            var schema = await new SourceConnector.SourceConnectorClient(source).SchemaAsync(new SchemaRequest());
+            var capabilities = await new DestinationConnector.DestinationConnectorClient(destination).CapabilitiesAsync(new CapabilitiesRequest());
+            var absent = await Assert.ThrowsAsync<RpcException>(() =>
+                new DestinationConnector.DestinationConnectorClient(source).CapabilitiesAsync(new CapabilitiesRequest()).ResponseAsync);
+
+            Assert.Equal("probe_table", schema.WithoutSchema.Tables.Single().Name);
+            Assert.Equal(BatchFileFormat.Csv, capabilities.BatchFileFormat);
+            Assert.Equal(StatusCode.Unimplemented, absent.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task Shared_port_zero_serves_both_contracts_on_one_free_port()
+    {
+        await using var host = await HostProcess.StartAsync(new HostConfig { SourcePlugin = "ProbeSource", DestinationPlugin = "ProbeDestination" }, "--port", "0");
+
+        var port = ServedPort(host, "source plugin ProbeSource 1.0.0 as fivetran_sdk.v2.SourceConnector");
+        Assert.Equal(port, ServedPort(host, "destination plugin ProbeDestination 1.0.0 as fivetran_sdk.v2.DestinationConnector"));
+        Assert.Contains(host.Logs, l => l.Message == $"ConnectorHost ready on port(s) {port}");
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        Assert.Equal(BatchFileFormat.Csv, (await new DestinationConnector.DestinationConnectorClient(channel).CapabilitiesAsync(new CapabilitiesRequest())).BatchFileFormat);
+    }
+
+    [Fact]
+    public async Task Sigint_drains_and_exits_0()
+    {
+        await using var host = await HostProcess.StartAsync(new HostConfig { DestinationPlugin = "ProbeDestination", DestinationPort = 0 });
+
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", host.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        Assert.Equal(0, await host.WaitForExitAsync(HostProcess.DefaultTimeout));
+        Assert.Contains(host.Logs, l => l.Message!.StartsWith("Received SIGINT", StringComparison.Ordinal));
+        Assert.Contains(host.Logs, l => l.Message == "ConnectorHost stopped");
+    }
+
+    private static int ServedPort(HostProcess host, string what)
+    {
+        var prefix = $"Serving {what} on port ";
+        var line = Assert.Single(host.Logs, l => l.Message?.StartsWith(prefix, StringComparison.Ordinal) == true);
+        return int.Parse(line.Message![prefix.Length..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
+
+public sealed class LogLevelTests
+{
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Debug_lines_such_as_a_plugin_stack_trace_go_to_stderr_only_with_log_level_debug(bool debug)
+    {
+        var config = new HostConfig { DestinationPlugin = "ProbeDestination", DestinationPort = 0 };
+        await using var host = await HostProcess.StartAsync(config, debug ? ["--log-level", "debug"] : []);
+        var port = int.Parse(host.Logs.Single(l => l.Message!.StartsWith("ConnectorHost ready on port(s) ", StringComparison.Ordinal)).Message!.Split(' ')[^1],
+            System.Globalization.CultureInfo.InvariantCulture);
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => new DestinationConnector.DestinationConnectorClient(channel)
+            .TestAsync(new TestRequest { Configuration = { ["behaviour"] = "plain-error", ["message"] = "kaboom" } }).ResponseAsync);
+        await host.WaitForLogAsync(l => l.Message == "ProbeDestination failed in Test: InvalidOperationException: kaboom");
+        Assert.Equal(0, await host.StopAsync());
+
+        Assert.Equal(StatusCode.Internal, error.StatusCode);
+        Assert.Equal("ProbeDestination failed in Test: InvalidOperationException: kaboom", error.Status.Detail);
+        Assert.All(host.Logs, l => Assert.True(l.IsJson, l.Raw));
+        Assert.DoesNotContain(host.Logs, l => l.Raw.Contains("stack trace", StringComparison.Ordinal));
+        var stackTrace = host.StandardError.Where(l => l.StartsWith("DEBUG ProbeDestination Test stack trace: System.InvalidOperationException: kaboom", StringComparison.Ordinal));
+        Assert.Equal(debug ? 1 : 0, stackTrace.Count());
     }
 }

@@ -5,7 +5,9 @@ using ConnectorHost.Dispatch;
 using ConnectorHost.Hosting;
 using ConnectorHost.Logging;
 using ConnectorHost.Plugins;
-using ConnectorHost.Transport;
+using ConnectorHost.Tests.Serving;
+using Grpc.Core;
+using ConnectorHost.Abstractions.Destination;
 using FivetranSdk.V2;
 using Microsoft.Extensions.Logging;
 using Xunit;
@@ -13,13 +15,13 @@ using Xunit;
 namespace ConnectorHost.Tests.Dispatch;
 
 /// <summary>How a plugin call's outcome becomes a gRPC status and a log line, without a network in between.</summary>
-public sealed class PluginCallRunnerTests
+public sealed class PluginDispatcherTests
 {
     private readonly StringWriter _output = new();
     private readonly HostLogging _logging;
     private readonly HostLifecycle _lifecycle = new();
 
-    public PluginCallRunnerTests() => _logging = new HostLogging(_output, new SecretRedactor());
+    public PluginDispatcherTests() => _logging = new HostLogging(_output, new SecretRedactor());
 
     [Theory]
     [InlineData(ConnectorErrorKind.InvalidArgument, StatusCode.InvalidArgument)]
@@ -37,7 +39,7 @@ public sealed class PluginCallRunnerTests
             "WriteBatch", null, CancellationToken.None, null, _ => Task.FromException<int>(new ConnectorException(kind, message))));
 
         Assert.Equal(expected, error.StatusCode);
-        Assert.Equal(message, error.Detail);
+        Assert.Equal(message, error.Status.Detail);
         var line = SingleLine();
         Assert.Equal("SEVERE", line.Level);
         Assert.Equal("sdk_destination", line.Origin);
@@ -55,9 +57,9 @@ public sealed class PluginCallRunnerTests
             }));
 
         Assert.Equal(StatusCode.Internal, error.StatusCode);
-        Assert.Equal("Probe failed in Schema: InvalidOperationException: boom", error.Detail);
+        Assert.Equal("Probe failed in Schema: InvalidOperationException: boom", error.Status.Detail);
         var line = SingleLine();
-        Assert.Equal(("SEVERE", "sdk_connector", error.Detail), (line.Level, line.Origin, line.Message));
+        Assert.Equal(("SEVERE", "sdk_connector", error.Status.Detail), (line.Level, line.Origin, line.Message));
         Assert.DoesNotContain(" at ", _output.ToString());
     }
 
@@ -121,7 +123,7 @@ public sealed class PluginCallRunnerTests
         var request = new TestRequest { Configuration = { ["host"] = "db.example", ["password"] = "s3cr3t-pw", ["apiToken"] = "tok-\"42\"" } };
         var pluginLogger = _logging.FactoryFor(ConnectorSide.Source).CreateLogger("Probe");
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => Runner(ConnectorSide.Source, PasswordFields.FromForm(form)).RunAsync(
+        var error = await Assert.ThrowsAsync<RpcException>(() => Runner(ConnectorSide.Source, form).RunAsync(
             "Test", request.Configuration, CancellationToken.None, null, _ =>
             {
                 pluginLogger.LogInformation("configuration: {Configuration}", request.Configuration);
@@ -132,7 +134,7 @@ public sealed class PluginCallRunnerTests
         var output = _output.ToString();
         Assert.DoesNotContain("s3cr3t-pw", output);
         Assert.DoesNotContain("tok-", output);
-        Assert.DoesNotContain("s3cr3t-pw", error.Detail);
+        Assert.DoesNotContain("s3cr3t-pw", error.Status.Detail);
         Assert.Contains("db.example", output);
         Assert.Contains("***", output);
     }
@@ -144,8 +146,25 @@ public sealed class PluginCallRunnerTests
         Assert.Empty(_output.ToString());
     }
 
-    private PluginCallRunner Runner(ConnectorSide side, PasswordFields? passwords = null) =>
-        new("Probe", _logging.For(side), _logging.Redactor, passwords ?? PasswordFields.None, _lifecycle);
+    private ProbeRunner Runner(ConnectorSide side, ConfigurationFormResponse? form = null) => new(side, _logging, _lifecycle, form ?? new ConfigurationFormResponse());
+
+    /// <summary>Dispatches arbitrary work as a call of a destination plugin named "Probe".</summary>
+    private sealed class ProbeRunner(ConnectorSide side, HostLogging logging, HostLifecycle lifecycle, ConfigurationFormResponse form)
+    {
+        private readonly PluginDispatcher<IDestinationConnector> _dispatcher = new(
+            new PluginHandle<IDestinationConnector>(new LoadedPlugin<IDestinationConnector>("Probe", "1.0.0", ".", side, new ScriptedDestination { Form = _ => Task.FromResult(form) })),
+            logging.For(side), logging.Redactor, lifecycle, (plugin, token) => plugin.ConfigurationFormAsync(token));
+
+        public async Task<int> RunAsync(string method, Google.Protobuf.Collections.MapField<string, string>? configuration, CancellationToken token, DateTime? deadline, Func<CancellationToken, Task<int>> call)
+        {
+            var response = await _dispatcher.CallAsync(method, configuration, new PluginCall(token, deadline),
+                async (_, pluginToken) => new TestResponse { Failure = (await call(pluginToken)).ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            return int.Parse(response.Failure, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        public Task RunAsync(string method, Google.Protobuf.Collections.MapField<string, string>? configuration, CancellationToken token, DateTime? deadline, Func<CancellationToken, Task> call) =>
+            _dispatcher.StreamAsync(method, configuration, new PluginCall(token, deadline), (_, pluginToken) => call(pluginToken), (_, _, _) => Task.CompletedTask);
+    }
 
     private (string? Level, string? Origin, string? Message) SingleLine()
     {
