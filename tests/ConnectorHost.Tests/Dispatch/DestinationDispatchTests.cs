@@ -1,3 +1,4 @@
+using ConnectorHost.Tests.Support;
 using FivetranSdk.V2;
 using Xunit;
 
@@ -5,14 +6,14 @@ namespace ConnectorHost.Tests.Dispatch;
 
 /// <summary>Every DestinationConnector RPC through the real host reaches the plugin and comes back unchanged.</summary>
 [Collection(ProbeHostCollection.Name)]
-public sealed class DestinationDispatchTests(ProbeHost host)
+public sealed class DestinationDispatchTests(ProbeHostFixture host)
 {
     private static readonly Table Table = new() { Name = "orders", Columns = { new Column { Name = "id", Type = DataType.Long, PrimaryKey = true } } };
 
     [Fact]
     public async Task ConfigurationForm_returns_the_plugins_form()
     {
-        var form = (await host.DestinationClient.UnaryAsync(ProbeHost.Destination + "ConfigurationForm", new ConfigurationFormRequest(), ConfigurationFormResponse.Parser)).ResponseOrThrow();
+        var form = (await Rpc.Unary(() => host.Host.DestinationClient.ConfigurationFormAsync(new ConfigurationFormRequest()))).ResponseOrThrow();
 
         Assert.Equal(["host", "password", "useToken", "tokenFields"], form.Fields.Select(f => f.Name));
     }
@@ -20,7 +21,7 @@ public sealed class DestinationDispatchTests(ProbeHost host)
     [Fact]
     public async Task Capabilities_returns_the_batch_file_format()
     {
-        var capabilities = (await host.DestinationClient.UnaryAsync(ProbeHost.Destination + "Capabilities", new CapabilitiesRequest(), CapabilitiesResponse.Parser)).ResponseOrThrow();
+        var capabilities = (await Rpc.Unary(() => host.Host.DestinationClient.CapabilitiesAsync(new CapabilitiesRequest()))).ResponseOrThrow();
 
         Assert.Equal(BatchFileFormat.Csv, capabilities.BatchFileFormat);
     }
@@ -28,9 +29,8 @@ public sealed class DestinationDispatchTests(ProbeHost host)
     [Fact]
     public async Task Test_passes_name_and_configuration_to_the_plugin()
     {
-        var ok = await host.DestinationClient.UnaryAsync(ProbeHost.Destination + "Test", new TestRequest { Name = "ok" }, TestResponse.Parser);
-        var failing = await host.DestinationClient.UnaryAsync(ProbeHost.Destination + "Test",
-            new TestRequest { Name = "connect", Configuration = { ["x"] = "1" } }, TestResponse.Parser);
+        var ok = await Rpc.Unary(() => host.Host.DestinationClient.TestAsync(new TestRequest { Name = "ok" }));
+        var failing = await Rpc.Unary(() => host.Host.DestinationClient.TestAsync(new TestRequest { Name = "connect", Configuration = { ["x"] = "1" } }));
 
         Assert.True(ok.ResponseOrThrow().Success);
         Assert.Equal("configuration entries: 1", failing.ResponseOrThrow().Failure);
@@ -39,10 +39,8 @@ public sealed class DestinationDispatchTests(ProbeHost host)
     [Fact]
     public async Task DescribeTable_returns_the_table_or_not_found()
     {
-        var found = (await host.DestinationClient.UnaryAsync(ProbeHost.Destination + "DescribeTable",
-            new DescribeTableRequest { SchemaName = "s", TableName = "orders" }, DescribeTableResponse.Parser)).ResponseOrThrow();
-        var missing = (await host.DestinationClient.UnaryAsync(ProbeHost.Destination + "DescribeTable",
-            new DescribeTableRequest { SchemaName = "s", TableName = "missing" }, DescribeTableResponse.Parser)).ResponseOrThrow();
+        var found = (await Rpc.Unary(() => host.Host.DestinationClient.DescribeTableAsync(new DescribeTableRequest { SchemaName = "s", TableName = "orders" }))).ResponseOrThrow();
+        var missing = (await Rpc.Unary(() => host.Host.DestinationClient.DescribeTableAsync(new DescribeTableRequest { SchemaName = "s", TableName = "missing" }))).ResponseOrThrow();
 
         Assert.Equal("orders", found.Table.Name);
         Assert.True(missing.NotFound);
@@ -51,12 +49,9 @@ public sealed class DestinationDispatchTests(ProbeHost host)
     [Fact]
     public async Task CreateTable_AlterTable_Truncate_answer_success()
     {
-        var create = await host.DestinationClient.UnaryAsync(ProbeHost.Destination + "CreateTable",
-            new CreateTableRequest { SchemaName = "s", Table = Table }, CreateTableResponse.Parser);
-        var alter = await host.DestinationClient.UnaryAsync(ProbeHost.Destination + "AlterTable",
-            new AlterTableRequest { SchemaName = "s", Table = Table }, AlterTableResponse.Parser);
-        var truncate = await host.DestinationClient.UnaryAsync(ProbeHost.Destination + "Truncate",
-            new TruncateRequest { SchemaName = "s", TableName = "orders", SyncedColumn = "_fivetran_synced" }, TruncateResponse.Parser);
+        var create = await Rpc.Unary(() => host.Host.DestinationClient.CreateTableAsync(new CreateTableRequest { SchemaName = "s", Table = Table }));
+        var alter = await Rpc.Unary(() => host.Host.DestinationClient.AlterTableAsync(new AlterTableRequest { SchemaName = "s", Table = Table }));
+        var truncate = await Rpc.Unary(() => host.Host.DestinationClient.TruncateAsync(new TruncateRequest { SchemaName = "s", TableName = "orders", SyncedColumn = "_fivetran_synced" }));
 
         Assert.True(create.ResponseOrThrow().Success);
         Assert.True(alter.ResponseOrThrow().Success);
@@ -66,10 +61,8 @@ public sealed class DestinationDispatchTests(ProbeHost host)
     [Fact]
     public async Task WriteBatch_and_WriteHistoryBatch_answer_success()
     {
-        var write = await host.DestinationClient.UnaryAsync(ProbeHost.Destination + "WriteBatch",
-            new WriteBatchRequest { SchemaName = "s", Table = Table, ReplaceFiles = { "/tmp/none.csv" } }, WriteBatchResponse.Parser);
-        var history = await host.DestinationClient.UnaryAsync(ProbeHost.Destination + "WriteHistoryBatch",
-            new WriteHistoryBatchRequest { SchemaName = "s", Table = Table }, WriteBatchResponse.Parser);
+        var write = await Rpc.Unary(() => host.Host.DestinationClient.WriteBatchAsync(new WriteBatchRequest { SchemaName = "s", Table = Table, ReplaceFiles = { "/tmp/none.csv" } }));
+        var history = await Rpc.Unary(() => host.Host.DestinationClient.WriteHistoryBatchAsync(new WriteHistoryBatchRequest { SchemaName = "s", Table = Table }));
 
         Assert.True(write.ResponseOrThrow().Success);
         Assert.True(history.ResponseOrThrow().Success);
@@ -78,7 +71,7 @@ public sealed class DestinationDispatchTests(ProbeHost host)
     [Fact]
     public async Task Migrate_returns_the_plugins_answer()
     {
-        var migrate = (await host.DestinationClient.UnaryAsync(ProbeHost.Destination + "Migrate", new MigrateRequest(), MigrateResponse.Parser)).ResponseOrThrow();
+        var migrate = (await Rpc.Unary(() => host.Host.DestinationClient.MigrateAsync(new MigrateRequest()))).ResponseOrThrow();
 
         Assert.True(migrate.Unsupported);
     }
@@ -86,7 +79,7 @@ public sealed class DestinationDispatchTests(ProbeHost host)
     [Fact]
     public async Task Each_contract_is_only_on_its_own_port_without_the_port_option()
     {
-        var result = await host.DestinationClient.UnaryAsync(ProbeHost.Source + "ConfigurationForm", new ConfigurationFormRequest(), ConfigurationFormResponse.Parser);
+        var result = await Rpc.Unary(() => host.Host.DestinationClient.ConfigurationFormAsync(new ConfigurationFormRequest()));
 
         Assert.Equal(Grpc.Core.StatusCode.Unimplemented, result.Status);
     }

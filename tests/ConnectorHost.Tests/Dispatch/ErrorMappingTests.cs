@@ -1,3 +1,4 @@
+using ConnectorHost.Tests.Support;
 using ConnectorHost.Abstractions;
 using Grpc.Core;
 using FivetranSdk.V2;
@@ -7,7 +8,7 @@ namespace ConnectorHost.Tests.Dispatch;
 
 /// <summary>Plugin failures become gRPC statuses with the plugin's message, a SEVERE line, and the host keeps serving.</summary>
 [Collection(ProbeHostCollection.Name)]
-public sealed class ErrorMappingTests(ProbeHost host)
+public sealed class ErrorMappingTests(ProbeHostFixture host)
 {
     public static TheoryData<ConnectorErrorKind, StatusCode> Kinds => new()
     {
@@ -25,8 +26,7 @@ public sealed class ErrorMappingTests(ProbeHost host)
     public async Task Source_connector_error_kind_maps_to_its_status_with_the_message(ConnectorErrorKind kind, StatusCode expected)
     {
         var message = $"source says {kind} \"quoted\" ünïcode";
-        var result = await host.SourceClient.UnaryAsync(ProbeHost.Source + "Schema",
-            new SchemaRequest { Configuration = { ["behaviour"] = "connector-error", ["kind"] = kind.ToString(), ["message"] = message } }, SchemaResponse.Parser);
+        var result = await Rpc.Unary(() => host.Host.SourceClient.SchemaAsync(new SchemaRequest { Configuration = { ["behaviour"] = "connector-error", ["kind"] = kind.ToString(), ["message"] = message } }));
 
         Assert.Equal(expected, result.Status);
         Assert.Equal(message, result.Message);
@@ -40,8 +40,7 @@ public sealed class ErrorMappingTests(ProbeHost host)
     public async Task Destination_connector_error_kind_maps_to_its_status_with_the_message(ConnectorErrorKind kind, StatusCode expected)
     {
         var message = $"destination says {kind}";
-        var result = await host.DestinationClient.UnaryAsync(ProbeHost.Destination + "CreateTable",
-            new CreateTableRequest { Configuration = { ["behaviour"] = "connector-error", ["kind"] = kind.ToString(), ["message"] = message } }, CreateTableResponse.Parser);
+        var result = await Rpc.Unary(() => host.Host.DestinationClient.CreateTableAsync(new CreateTableRequest { Configuration = { ["behaviour"] = "connector-error", ["kind"] = kind.ToString(), ["message"] = message } }));
 
         Assert.Equal(expected, result.Status);
         Assert.Equal(message, result.Message);
@@ -53,8 +52,7 @@ public sealed class ErrorMappingTests(ProbeHost host)
     [Fact]
     public async Task Unexpected_exception_is_internal_naming_plugin_method_and_exception_without_stack_trace()
     {
-        var result = await host.DestinationClient.UnaryAsync(ProbeHost.Destination + "Truncate",
-            new TruncateRequest { Configuration = { ["behaviour"] = "plain-error", ["message"] = "disk on fire 4711" } }, TruncateResponse.Parser);
+        var result = await Rpc.Unary(() => host.Host.DestinationClient.TruncateAsync(new TruncateRequest { Configuration = { ["behaviour"] = "plain-error", ["message"] = "disk on fire 4711" } }));
 
         Assert.Equal(StatusCode.Internal, result.Status);
         Assert.Equal("ProbeDestination failed in Truncate: InvalidOperationException: disk on fire 4711", result.Message);
@@ -63,15 +61,14 @@ public sealed class ErrorMappingTests(ProbeHost host)
         Assert.DoesNotContain(" at ", line.Message);
 
         // The host keeps serving: the next call on the same connection succeeds.
-        var next = await host.DestinationClient.UnaryAsync(ProbeHost.Destination + "Truncate", new TruncateRequest(), TruncateResponse.Parser);
+        var next = await Rpc.Unary(() => host.Host.DestinationClient.TruncateAsync(new TruncateRequest()));
         Assert.True(next.ResponseOrThrow().Success);
     }
 
     [Fact]
     public async Task Update_failure_ends_the_stream_with_the_mapped_status()
     {
-        var result = await host.SourceClient.ServerStreamingAsync(ProbeHost.Source + "Update",
-            new UpdateRequest { Configuration = { ["behaviour"] = "connector-error", ["kind"] = "Unavailable", ["message"] = "api down 0815" } }, UpdateResponse.Parser);
+        var result = await Rpc.Stream(() => host.Host.SourceClient.Update(new UpdateRequest { Configuration = { ["behaviour"] = "connector-error", ["kind"] = "Unavailable", ["message"] = "api down 0815" } }));
 
         Assert.Equal(StatusCode.Unavailable, result.Status);
         Assert.Equal("api down 0815", result.Message);
@@ -80,9 +77,7 @@ public sealed class ErrorMappingTests(ProbeHost host)
     [Fact]
     public async Task Deadline_cancels_the_plugins_token_and_answers_deadline_exceeded()
     {
-        var result = await host.SourceClient.ServerStreamingAsync(ProbeHost.Source + "Update",
-            new UpdateRequest { Configuration = { ["behaviour"] = "slow" } }, UpdateResponse.Parser,
-            new Testing.Grpc.GrpcCallOptions { Timeout = TimeSpan.FromMilliseconds(300) });
+        var result = await Rpc.Stream(() => host.Host.SourceClient.Update(new UpdateRequest { Configuration = { ["behaviour"] = "slow" } }, deadline: DateTime.UtcNow + TimeSpan.FromMilliseconds(300)));
 
         Assert.Equal(StatusCode.DeadlineExceeded, result.Status);
         await host.LogContainingAsync("update cancelled");

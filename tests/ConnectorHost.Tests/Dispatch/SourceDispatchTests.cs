@@ -1,3 +1,4 @@
+using ConnectorHost.Tests.Support;
 using Grpc.Core;
 using FivetranSdk.V2;
 using Xunit;
@@ -6,12 +7,12 @@ namespace ConnectorHost.Tests.Dispatch;
 
 /// <summary>Every SourceConnector RPC through the real host reaches the plugin and comes back unchanged.</summary>
 [Collection(ProbeHostCollection.Name)]
-public sealed class SourceDispatchTests(ProbeHost host)
+public sealed class SourceDispatchTests(ProbeHostFixture host)
 {
     [Fact]
     public async Task ConfigurationForm_returns_the_plugins_form()
     {
-        var result = await host.SourceClient.UnaryAsync(ProbeHost.Source + "ConfigurationForm", new ConfigurationFormRequest(), ConfigurationFormResponse.Parser);
+        var result = await Rpc.Unary(() => host.Host.SourceClient.ConfigurationFormAsync(new ConfigurationFormRequest()));
 
         var form = result.ResponseOrThrow();
         Assert.Equal(["host", "password", "useToken", "tokenFields"], form.Fields.Select(f => f.Name));
@@ -22,9 +23,8 @@ public sealed class SourceDispatchTests(ProbeHost host)
     [Fact]
     public async Task Test_passes_name_and_configuration_to_the_plugin()
     {
-        var ok = await host.SourceClient.UnaryAsync(ProbeHost.Source + "Test", new TestRequest { Name = "ok" }, TestResponse.Parser);
-        var failing = await host.SourceClient.UnaryAsync(ProbeHost.Source + "Test",
-            new TestRequest { Name = "connect", Configuration = { ["a"] = "1", ["b"] = "2" } }, TestResponse.Parser);
+        var ok = await Rpc.Unary(() => host.Host.SourceClient.TestAsync(new TestRequest { Name = "ok" }));
+        var failing = await Rpc.Unary(() => host.Host.SourceClient.TestAsync(new TestRequest { Name = "connect", Configuration = { ["a"] = "1", ["b"] = "2" } }));
 
         Assert.True(ok.ResponseOrThrow().Success);
         Assert.Equal("configuration entries: 2", failing.ResponseOrThrow().Failure);
@@ -33,7 +33,7 @@ public sealed class SourceDispatchTests(ProbeHost host)
     [Fact]
     public async Task Schema_returns_the_plugins_tables()
     {
-        var result = await host.SourceClient.UnaryAsync(ProbeHost.Source + "Schema", new SchemaRequest(), SchemaResponse.Parser);
+        var result = await Rpc.Unary(() => host.Host.SourceClient.SchemaAsync(new SchemaRequest()));
 
         var table = Assert.Single(result.ResponseOrThrow().WithoutSchema.Tables);
         Assert.Equal("probe_table", table.Name);
@@ -43,7 +43,7 @@ public sealed class SourceDispatchTests(ProbeHost host)
     [Fact]
     public async Task Update_streams_batched_records_then_the_checkpoint()
     {
-        var result = await host.SourceClient.ServerStreamingAsync(ProbeHost.Source + "Update", new UpdateRequest(), UpdateResponse.Parser);
+        var result = await Rpc.Stream(() => host.Host.SourceClient.Update(new UpdateRequest()));
 
         Assert.Equal(StatusCode.OK, result.Status);
         var responses = result.Response!;
@@ -57,8 +57,7 @@ public sealed class SourceDispatchTests(ProbeHost host)
     public async Task Large_response_is_delivered_whole()
     {
         const int size = 5 * 1024 * 1024;
-        var result = await host.SourceClient.UnaryAsync(ProbeHost.Source + "Test",
-            new TestRequest { Name = "connect", Configuration = { ["responseBytes"] = size.ToString() } }, TestResponse.Parser);
+        var result = await Rpc.Unary(() => host.Host.SourceClient.TestAsync(new TestRequest { Name = "connect", Configuration = { ["responseBytes"] = size.ToString() } }));
 
         Assert.Equal(size, result.ResponseOrThrow().Failure.Length);
     }

@@ -1,8 +1,6 @@
-using ConnectorHost.Testing.Grpc;
 using ConnectorHost.Testing.Hosting;
 using Grpc.Core;
 using FivetranSdk.V2;
-using Google.Protobuf;
 using Xunit;
 
 namespace ConnectorHost.Tests.Hosting;
@@ -14,22 +12,21 @@ public sealed class GracefulShutdownTests
     public async Task Sigterm_during_an_update_cancels_the_plugin_and_exits_0()
     {
         await using var host = await HostProcess.StartAsync(new HostConfig { SourcePlugin = "ProbeSource", ShutdownTimeoutSeconds = 0.5 });
-        using var client = new GrpcTestClient(host.SourcePort);
-        await using var call = await client.StartAsync("/fivetran_sdk.v2.SourceConnector/Update",
-            new UpdateRequest { Configuration = { ["behaviour"] = "slow" } }.ToByteArray());
-        var messages = call.ReadAllAsync(UpdateResponse.Parser).GetAsyncEnumerator();
-        Assert.True(await messages.MoveNextAsync());
-        Assert.Equal(1L, messages.Current.Records.Records_.Single().Data["id"].Long);
+        using var call = host.SourceClient.Update(new UpdateRequest { Configuration = { ["behaviour"] = "slow" } });
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+        Assert.Equal(1L, call.ResponseStream.Current.Records.Records_.Single().Data["id"].Long);
 
         var exit = host.StopAsync();
-        while (await messages.MoveNextAsync())
+        var ended = await Assert.ThrowsAsync<RpcException>(async () =>
         {
-        }
+            while (await call.ResponseStream.MoveNext(CancellationToken.None))
+            {
+            }
+        });
 
-        var result = call.Complete<object>(null);
         Assert.Equal(0, await exit);
-        Assert.Equal(StatusCode.Unavailable, result.Status);
-        Assert.Contains("shutting down", result.Message);
+        Assert.Equal(StatusCode.Unavailable, ended.StatusCode);
+        Assert.Contains("shutting down", ended.Status.Detail);
         Assert.Contains(host.Logs, l => l.Message == "update cancelled" && l.Origin == "sdk_connector");
         Assert.Contains(host.Logs, l => l.Message == "ConnectorHost stopped");
     }

@@ -1,3 +1,5 @@
+using FivetranSdk.V2;
+using Grpc.Core;
 using ConnectorHost.Testing.Hosting;
 using Xunit;
 
@@ -25,10 +27,14 @@ public sealed class HostLifecycleTests
     [Fact]
     public async Task Port_option_serves_every_side_on_that_port()
     {
-        var port = HostConfig.FreePort();
-        await using var host = await HostProcess.StartAsync(new HostConfig { SourcePlugin = "ProbeSource", DestinationPlugin = "ProbeDestination" }, "--port", port.ToString());
+        await using var host = await HostProcess.StartAsync(new HostConfig { SourcePlugin = "ProbeSource", DestinationPlugin = "ProbeDestination" }, "--port", "0");
+        var port = host.SourcePort;
 
         Assert.Equal(2, host.Logs.Count(l => l.Message!.StartsWith("Serving ", StringComparison.Ordinal) && l.Message.EndsWith($"on port {port}", StringComparison.Ordinal)));
+        var schema = await host.SourceClient.SchemaAsync(new SchemaRequest());
+        var capabilities = await host.DestinationClient.CapabilitiesAsync(new CapabilitiesRequest());
+        Assert.Equal("probe_table", schema.WithoutSchema.Tables.Single().Name);
+        Assert.Equal(BatchFileFormat.Csv, capabilities.BatchFileFormat);
     }
 
     [Fact]
@@ -37,6 +43,9 @@ public sealed class HostLifecycleTests
         await using var host = await HostProcess.StartAsync(new HostConfig { DestinationPlugin = "ProbeDestination" });
 
         Assert.Single(host.Logs, l => l.Message!.StartsWith("Serving ", StringComparison.Ordinal));
+        Assert.Equal(BatchFileFormat.Csv, (await host.DestinationClient.CapabilitiesAsync(new CapabilitiesRequest())).BatchFileFormat);
+        var absent = await Assert.ThrowsAsync<RpcException>(async () => await host.DestinationPortClients.Source.SchemaAsync(new SchemaRequest()));
+        Assert.Equal(StatusCode.Unimplemented, absent.StatusCode);
     }
 
     [Theory]

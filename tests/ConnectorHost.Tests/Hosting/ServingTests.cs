@@ -12,31 +12,39 @@ public sealed class ServingTests
     [Fact]
     public async Task Port_option_answers_both_contracts_on_one_port_distinguished_by_path()
     {
-        var port = HostConfig.FreePort();
-        await using var host = await HostProcess.StartAsync(new HostConfig { SourcePlugin = "ProbeSource", DestinationPlugin = "ProbeDestination" }, "--port", port.ToString());
-        using var client = new GrpcTestClient(port);
+        await using var host = await HostProcess.StartAsync(new HostConfig { SourcePlugin = "ProbeSource", DestinationPlugin = "ProbeDestination" }, "--port", "0");
+        Assert.Equal(host.SourcePort, host.DestinationPort);
+        using var client = new HostClient(host.SourcePort);
 
-        var schema = await client.UnaryAsync("/fivetran_sdk.v2.SourceConnector/Schema", new SchemaRequest(), SchemaResponse.Parser);
-        var capabilities = await client.UnaryAsync("/fivetran_sdk.v2.DestinationConnector/Capabilities", new CapabilitiesRequest(), CapabilitiesResponse.Parser);
+        var schema = await client.Source.SchemaAsync(new SchemaRequest());
+        var capabilities = await client.Destination.CapabilitiesAsync(new CapabilitiesRequest());
 
-        Assert.Equal("probe_table", schema.ResponseOrThrow().WithoutSchema.Tables.Single().Name);
-        Assert.Equal(BatchFileFormat.Csv, capabilities.ResponseOrThrow().BatchFileFormat);
-        Assert.Contains(host.Logs, l => l.Message == $"ConnectorHost ready on port(s) {port}");
+        Assert.Equal("probe_table", schema.WithoutSchema.Tables.Single().Name);
+        Assert.Equal(BatchFileFormat.Csv, capabilities.BatchFileFormat);
+        Assert.Contains(host.Logs, l => l.Message == $"ConnectorHost ready on port(s) {host.SourcePort}");
     }
 
-    [Fact]
-    public async Task Ready_line_lists_every_port_and_both_answer_over_ipv4_and_ipv6()
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("::1")]
+    public async Task Ready_line_lists_every_port_and_both_contracts_answer_on_each_address_family(string address)
     {
         await using var host = await HostProcess.StartAsync(new HostConfig { SourcePlugin = "ProbeSource", DestinationPlugin = "ProbeDestination" });
         var ports = new[] { host.SourcePort, host.DestinationPort }.Order();
-        using var ipv6 = new GrpcTestClient(host.DestinationPort, "::1");
+        using var source = new HostClient(host.SourcePort, address);
+        using var destination = new HostClient(host.DestinationPort, address);
 
         var ready = await host.WaitForLogAsync(l => l.Message!.StartsWith("ConnectorHost ready", StringComparison.Ordinal));
-        var result = await ipv6.UnaryAsync("/fivetran_sdk.v2.DestinationConnector/Capabilities", new CapabilitiesRequest(), CapabilitiesResponse.Parser);
+        var schema = await source.Source.SchemaAsync(new SchemaRequest());
+        var capabilities = await destination.Destination.CapabilitiesAsync(new CapabilitiesRequest());
 
         Assert.Equal($"ConnectorHost ready on port(s) {string.Join(", ", ports)}", ready.Message);
         Assert.Equal("INFO", ready.Level);
-        Assert.Equal(StatusCode.OK, result.Status);
+        Assert.Equal("probe_table", schema.WithoutSchema.Tables.Single().Name);
+        Assert.Equal(BatchFileFormat.Csv, capabilities.BatchFileFormat);
+        // Each port serves only its own contract.
+        var wrongPort = await Assert.ThrowsAsync<RpcException>(async () => await source.Destination.CapabilitiesAsync(new CapabilitiesRequest()));
+        Assert.Equal(StatusCode.Unimplemented, wrongPort.StatusCode);
     }
 
     [Fact]

@@ -16,3 +16,10 @@ public sealed class ProbeHostFixture : HostFixture, IAsyncLifetime
     public Task<HostLogLine> LogContainingAsync(string text) =>
         Host.WaitForLogAsync(l => l.Message?.Contains(text, StringComparison.Ordinal) == true, what: $"a log line containing '{text}'");
 }
+
+/// <summary>The probe host shared by every test class of the collection (one start-up).</summary>
+[CollectionDefinition(Name)]
+public sealed class ProbeHostCollection : ICollectionFixture<ProbeHostFixture>
+{
+    public const string Name = "probe host";
+}
