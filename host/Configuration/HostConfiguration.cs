@@ -15,5 +15,13 @@ public sealed record HostConfiguration(
     public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(5);
 }
 
-/// <summary>One served side: which plugin answers the contract and on which port (without --port; 0 = any free port).</summary>
-public sealed record SideConfiguration(string Plugin, int Port);
+/// <summary>
+/// One served side: which plugin answers the contract, on which port (without --port; 0 = any free port), and the
+/// operator's settings for it (handed to the plugin as <c>PluginContext.OperatorSettings</c>).
+/// </summary>
+public sealed record SideConfiguration(string Plugin, int Port, IReadOnlyDictionary<string, string>? Settings = null)
+{
+    public IReadOnlyDictionary<string, string> OperatorSettings => Settings ?? EmptySettings;
+
+    private static readonly IReadOnlyDictionary<string, string> EmptySettings = new Dictionary<string, string>();
+}

@@ -168,7 +168,7 @@ public static class PluginsJsonLoader
         }
 
         private static SideConfiguration? Side(SideOptions? side, int defaultPort) =>
-            side?.Plugin is { } plugin ? new SideConfiguration(plugin, side.Port ?? defaultPort) : null;
+            side?.Plugin is { } plugin ? new SideConfiguration(plugin, side.Port ?? defaultPort, side.Settings) : null;
 
         private void CheckSide(IConfigurationSection side, int defaultPort)
         {
@@ -189,6 +189,14 @@ public static class PluginsJsonLoader
                 || side.GetSection("plugin").GetChildren().Any())
             {
                 throw Error($"{side.Path}:plugin", "a plugin name (the name of its folder in pluginsDirectory)");
+            }
+
+            foreach (var setting in side.GetSection("settings").GetChildren())
+            {
+                if (setting.GetChildren().Any())
+                {
+                    throw Error($"{setting.Path}", "a string (operator settings are name → text, e.g. \"allowedDatabaseRoots\": \"/srv/dbs\")");
+                }
             }
 
             if (side["port"] is { } port)

@@ -21,9 +21,12 @@ public sealed class PluginsJsonOptions
 
 public sealed class SideOptions
 {
-    public static readonly string[] Properties = ["plugin", "port"];
+    public static readonly string[] Properties = ["plugin", "port", "settings"];
 
     public string? Plugin { get; set; }
 
     public int? Port { get; set; }
+
+    /// <summary>Operator settings for the plugin (<c>PluginContext.OperatorSettings</c>): limits and permissions clients cannot change.</summary>
+    public Dictionary<string, string>? Settings { get; set; }
 }

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using ConnectorHost.Abstractions;
 using ConnectorHost.Abstractions.Logging;
 using ConnectorHost.Hosting;
+using ConnectorHost.Logging;
 using ConnectorHost.Plugins;
 using FivetranSdk.V2;
 using Google.Protobuf;
@@ -62,6 +63,9 @@ public sealed class PluginDispatcher<TContract>
 
     public string PluginName => _pluginName;
 
+    /// <summary>The side whose contract <typeparamref name="TContract"/> is.</summary>
+    public static ConnectorSide Side { get; } = typeof(TContract) == typeof(Abstractions.Source.ISourceConnector) ? ConnectorSide.Source : ConnectorSide.Destination;
+
     public ILogger Logger => _logger;
 
     /// <summary>Asks the current instance for its form now (at start-up), so a form that fails is reported early.</summary>
@@ -87,6 +91,7 @@ public sealed class PluginDispatcher<TContract>
         Func<TContract, CancellationToken, Task<TResponse>> invoke)
         where TResponse : IMessage<TResponse>, new()
     {
+        PluginConsoleCapture.EnterCall(Side);
         using var lease = (await HandleAsync().ConfigureAwait(false)).Acquire();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(call.CallToken, _lifecycle.CallsAborted);
         try
@@ -115,6 +120,7 @@ public sealed class PluginDispatcher<TContract>
         Func<TContract, CancellationToken, Task> invoke,
         Func<ConnectorAlertException, string, CancellationToken, Task> answerAlert)
     {
+        PluginConsoleCapture.EnterCall(Side);
         using var lease = (await HandleAsync().ConfigureAwait(false)).Acquire();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(call.CallToken, _lifecycle.CallsAborted);
         try

@@ -38,7 +38,9 @@ public static class HostApplication
         }
 
         using var signal = new ShutdownSignal();
-        var sides = new ServedSides(configuration, commandLine.Port, logging, lifecycle);
+        // A plugin's Console.WriteLine must not break the one-JSON-object-per-line stdout Fivetran reads.
+        PluginConsoleCapture.Install(logging.Root, configuration.Source is null ? ConnectorSide.Destination : ConnectorSide.Source);
+        using var sides = new ServedSides(configuration, commandLine.Port, logging, lifecycle);
 
         // Kestrel binds on another core while the plugins load on this one (start-up time is a benchmark target);
         // a call arriving before its plugin is ready waits for it.
@@ -61,7 +63,7 @@ public static class HostApplication
             var ports = string.Join(", ", servers.Select(s => s.RequestedPort));
             logging.Root.Error("Cannot listen on port(s) {Ports}: {Reason}. Free the port or choose another with --port or in plugins.json.",
                 ports, e.Message);
-            Console.Error.WriteLine($"ConnectorHost: cannot listen on port(s) {ports}: {e.Message}");
+            HostConsole.StandardError.WriteLine($"ConnectorHost: cannot listen on port(s) {ports}: {e.Message}");
             await DisposeAllAsync(servers).ConfigureAwait(false);
             return ExitCodes.StartupFailed;
         }
@@ -93,8 +95,8 @@ public static class HostApplication
     public static int ReportInvalidConfiguration(HostLogging logging, ConfigurationException e)
     {
         logging.Root.Error("Invalid configuration: {Message} Run with --help for usage.", e.Message);
-        Console.Error.WriteLine($"ConnectorHost: invalid configuration: {e.Message}");
-        Console.Error.WriteLine("Run with --help for usage.");
+        HostConsole.StandardError.WriteLine($"ConnectorHost: invalid configuration: {e.Message}");
+        HostConsole.StandardError.WriteLine("Run with --help for usage.");
         return ExitCodes.InvalidConfiguration;
     }
 

@@ -13,7 +13,7 @@ namespace ConnectorHost.Hosting;
 /// The configured sides and where each is served: the dispatch services exist before their plugins have loaded (so
 /// Kestrel can bind meanwhile), and the plugins are attached once loaded.
 /// </summary>
-internal sealed class ServedSides
+internal sealed class ServedSides : IDisposable
 {
     private readonly HostConfiguration _configuration;
     private readonly HostLogging _logging;
@@ -23,6 +23,7 @@ internal sealed class ServedSides
     private readonly List<(PortServer Server, IReadOnlyList<Side> Sides)> _servers = [];
     private readonly TaskCompletionSource<PluginHandle<ISourceConnector>> _source = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<PluginHandle<IDestinationConnector>> _destination = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<IDisposable> _handles = [];
     private readonly PluginDispatcher<ISourceConnector>? _sourceDispatcher;
     private readonly PluginDispatcher<IDestinationConnector>? _destinationDispatcher;
 
@@ -70,7 +71,7 @@ internal sealed class ServedSides
     /// <summary>Loads every configured plugin; false (each failure reported) when one cannot load.</summary>
     public bool LoadPlugins()
     {
-        var loader = new PluginLoader(_configuration.PluginsDirectory, _configuration.DataDirectory);
+        var loader = new PluginLoader(_configuration.PluginsDirectory, _configuration.DataDirectory, _configuration.HotReload);
         var failures = 0;
         foreach (var side in _sides)
         {
@@ -78,21 +79,25 @@ internal sealed class ServedSides
             {
                 if (side.ConnectorSide == ConnectorSide.Source)
                 {
-                    var plugin = loader.Load<ISourceConnector>(side.PluginName, ConnectorSide.Source, _logging.FactoryFor(ConnectorSide.Source));
-                    side.Version = plugin.Version;
-                    _source.SetResult(new PluginHandle<ISourceConnector>(plugin));
+                    var handle = loader.Open<ISourceConnector>(side.PluginName, ConnectorSide.Source, _logging.FactoryFor(ConnectorSide.Source),
+                        _configuration.Source!.OperatorSettings);
+                    _handles.Add(handle);
+                    side.Version = handle.Version;
+                    _source.SetResult(handle);
                 }
                 else
                 {
-                    var plugin = loader.Load<IDestinationConnector>(side.PluginName, ConnectorSide.Destination, _logging.FactoryFor(ConnectorSide.Destination));
-                    side.Version = plugin.Version;
-                    _destination.SetResult(new PluginHandle<IDestinationConnector>(plugin));
+                    var handle = loader.Open<IDestinationConnector>(side.PluginName, ConnectorSide.Destination, _logging.FactoryFor(ConnectorSide.Destination),
+                        _configuration.Destination!.OperatorSettings);
+                    _handles.Add(handle);
+                    side.Version = handle.Version;
+                    _destination.SetResult(handle);
                 }
             }
             catch (PluginLoadException e)
             {
                 _logging.For(e.Side).Error("{Message}", e.Message);
-                Console.Error.WriteLine($"ConnectorHost: {e.Message}");
+                HostConsole.StandardError.WriteLine($"ConnectorHost: {e.Message}");
                 failures++;
             }
         }
@@ -124,6 +129,15 @@ internal sealed class ServedSides
         }
     }
 
+
+    /// <summary>Stops following rebuilds and releases the plugins (each disposed once its last call has ended).</summary>
+    public void Dispose()
+    {
+        foreach (var handle in _handles)
+        {
+            handle.Dispose();
+        }
+    }
 
     private sealed class Side(ConnectorSide side, string pluginName, int port, ServedContract contract)
     {

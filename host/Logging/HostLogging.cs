@@ -19,7 +19,7 @@ public sealed class HostLogging : IDisposable
     public HostLogging(TextWriter output, SecretRedactor redactor, LogEventLevel minimumLevel = LogEventLevel.Information, TextWriter? debugOutput = null)
     {
         Redactor = redactor;
-        var debug = debugOutput ?? Console.Error;
+        var debug = debugOutput ?? HostConsole.StandardError;
         _root = new LoggerConfiguration()
             .MinimumLevel.Is(minimumLevel)
             // Kestrel's and gRPC's own informational chatter (connection life, each status raised) is not connector news;

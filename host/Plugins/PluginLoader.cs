@@ -50,18 +50,20 @@ public sealed class PluginLoader(string pluginsDirectory, string dataDirectory, 
     /// Loads the plugin and returns the handle dispatch leases it from. With hot reload on, the handle follows rebuilds of
     /// the plugin's folder until it is disposed.
     /// </summary>
-    public PluginHandle<TContract> Open<TContract>(string pluginName, ConnectorSide side, ILoggerFactory loggerFactory)
+    /// <param name="operatorSettings">The side's <c>settings</c> from plugins.json, handed to the plugin as <c>PluginContext.OperatorSettings</c>.</param>
+    public PluginHandle<TContract> Open<TContract>(string pluginName, ConnectorSide side, ILoggerFactory loggerFactory,
+        IReadOnlyDictionary<string, string>? operatorSettings = null)
         where TContract : class
     {
         var pluginDirectory = Path.Combine(PluginsDirectory, pluginName);
         var fingerprint = HotReload ? FolderFingerprint.Take(pluginDirectory) : FolderFingerprint.None;
-        var first = LoadInstance<TContract>(pluginName, side, loggerFactory, fingerprint);
+        var first = LoadInstance<TContract>(pluginName, side, loggerFactory, fingerprint, operatorSettings);
         var handle = new PluginHandle<TContract>(first);
         if (HotReload)
         {
             handle.WatchForRebuilds(
                 new PluginFolderWatcher(PluginsDirectory, pluginDirectory, ReloadQuietPeriod),
-                folderNow => LoadInstance<TContract>(pluginName, side, loggerFactory, folderNow),
+                folderNow => LoadInstance<TContract>(pluginName, side, loggerFactory, folderNow, operatorSettings),
                 loggerFactory.CreateLogger("ConnectorHost.Plugins.HotReload"));
         }
 
@@ -69,17 +71,19 @@ public sealed class PluginLoader(string pluginsDirectory, string dataDirectory, 
     }
 
     /// <summary>Loads the plugin once, for the life of the process (no hot reload, nothing to unload).</summary>
-    public LoadedPlugin<TContract> Load<TContract>(string pluginName, ConnectorSide side, ILoggerFactory loggerFactory)
+    public LoadedPlugin<TContract> Load<TContract>(string pluginName, ConnectorSide side, ILoggerFactory loggerFactory,
+        IReadOnlyDictionary<string, string>? operatorSettings = null)
         where TContract : class
     {
-        var build = LoadBuild<TContract>(pluginName, side, loggerFactory, unloadable: false);
+        var build = LoadBuild<TContract>(pluginName, side, loggerFactory, unloadable: false, operatorSettings);
         return build.Plugin;
     }
 
-    internal PluginInstance<TContract> LoadInstance<TContract>(string pluginName, ConnectorSide side, ILoggerFactory loggerFactory, FolderFingerprint fingerprint)
+    internal PluginInstance<TContract> LoadInstance<TContract>(string pluginName, ConnectorSide side, ILoggerFactory loggerFactory, FolderFingerprint fingerprint,
+        IReadOnlyDictionary<string, string>? operatorSettings = null)
         where TContract : class
     {
-        var build = LoadBuild<TContract>(pluginName, side, loggerFactory, unloadable: HotReload);
+        var build = LoadBuild<TContract>(pluginName, side, loggerFactory, unloadable: HotReload, operatorSettings);
         return new PluginInstance<TContract>(build.Plugin, build.Loader, fingerprint, loggerFactory.CreateLogger("ConnectorHost.Plugins"));
     }
 
@@ -174,7 +178,8 @@ public sealed class PluginLoader(string pluginsDirectory, string dataDirectory, 
     private sealed record Build<TContract>(LoadedPlugin<TContract> Plugin, McMasterPluginLoader Loader)
         where TContract : class;
 
-    private Build<TContract> LoadBuild<TContract>(string pluginName, ConnectorSide side, ILoggerFactory loggerFactory, bool unloadable)
+    private Build<TContract> LoadBuild<TContract>(string pluginName, ConnectorSide side, ILoggerFactory loggerFactory, bool unloadable,
+        IReadOnlyDictionary<string, string>? operatorSettings = null)
         where TContract : class
     {
         if (side.ContractType() != typeof(TContract))
@@ -226,7 +231,7 @@ public sealed class PluginLoader(string pluginsDirectory, string dataDirectory, 
                 throw fail(new DataFolderNotCreatable(pluginData, e.Message));
             }
 
-            var instance = Construct<TContract>(type, new PluginContext(pluginName, pluginDirectory, pluginData, loggerFactory), fail);
+            var instance = Construct<TContract>(type, new PluginContext(pluginName, pluginDirectory, pluginData, loggerFactory, operatorSettings), fail);
             return new Build<TContract>(new LoadedPlugin<TContract>(pluginName, VersionOf(assembly), pluginDirectory, side, instance), loader);
         }
         catch

@@ -22,7 +22,12 @@ internal sealed class HostTarget : IAsyncDisposable
     public int ProcessId => _host.ProcessId;
 
     public static async Task<HostTarget> StartAsync() =>
-        new(await HostProcess.StartAsync(new HostConfig { PluginsDirectory = RepoPaths.PluginsDirectory, DestinationPlugin = "SqliteDestination" }));
+        new(await HostProcess.StartAsync(new HostConfig
+        {
+            PluginsDirectory = RepoPaths.PluginsDirectory,
+            DestinationPlugin = "SqliteDestination",
+            DestinationSettings = new Dictionary<string, string> { ["allowedDatabaseRoots"] = Path.GetTempPath() },
+        }));
 
     public async ValueTask DisposeAsync()
     {

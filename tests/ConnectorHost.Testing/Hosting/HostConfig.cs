@@ -20,6 +20,9 @@ public sealed record HostConfig
 
     public double? ShutdownTimeoutSeconds { get; init; }
 
+    /// <summary>The destination plugin's operator settings (plugins.json <c>destination.settings</c>).</summary>
+    public IReadOnlyDictionary<string, string>? DestinationSettings { get; init; }
+
     /// <summary>A host executable to run as is (e.g. the self-contained one publish.sh makes); null: <c>dotnet</c> the built host.</summary>
     public string? HostExecutable { get; init; }
 
@@ -36,7 +39,9 @@ public sealed record HostConfig
             ["pluginsDirectory"] = PluginsDirectory,
             ["dataDirectory"] = Path.Combine(directory, "data"),
             ["source"] = SourcePlugin is null ? null : new { plugin = SourcePlugin, port = SourcePort },
-            ["destination"] = DestinationPlugin is null ? null : new { plugin = DestinationPlugin, port = DestinationPort },
+            ["destination"] = DestinationPlugin is null ? null
+                : DestinationSettings is null ? new { plugin = DestinationPlugin, port = DestinationPort }
+                : new { plugin = DestinationPlugin, port = DestinationPort, settings = DestinationSettings },
         };
         if (ShutdownTimeoutSeconds is { } seconds)
         {

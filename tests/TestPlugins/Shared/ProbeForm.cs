@@ -34,6 +34,13 @@ internal static class ProbeForm
                 throw new ConnectorException(Enum.Parse<ConnectorErrorKind>(configuration["kind"]), message ?? "probe failure");
             case "plain-error":
                 throw new InvalidOperationException(message ?? "probe exploded");
+            case "console":
+                // What a careless plugin does: raw text on stdout and stderr, a line in two writes, one without a newline.
+                Console.Write("console ");
+                Console.WriteLine(message ?? "out");
+                Console.Error.WriteLine((message ?? "out") + " on stderr");
+                Console.Out.Flush();
+                break;
         }
     }
 }
