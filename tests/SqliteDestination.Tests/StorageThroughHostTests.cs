@@ -34,6 +34,9 @@ public sealed class StorageThroughHostTests : IDisposable
         {
             PluginsDirectory = RepoPaths.PluginsDirectory,
             DestinationPlugin = "SqliteDestination",
+            DestinationSettings = new Dictionary<string, string> { ["allowedDatabaseRoots"] = Path.GetTempPath() },
+            // Hot reload runs a shadow copy of native libraries; these tests look at the plugin folder's own files.
+            HotReload = false,
             Environment = environment ?? new Dictionary<string, string>(),
         });
 

@@ -20,6 +20,9 @@ public sealed record HostConfig
 
     public double? ShutdownTimeoutSeconds { get; init; }
 
+    /// <summary>plugins.json <c>hotReload</c>; null leaves the host's default (on).</summary>
+    public bool? HotReload { get; init; }
+
     /// <summary>The destination plugin's operator settings (plugins.json <c>destination.settings</c>).</summary>
     public IReadOnlyDictionary<string, string>? DestinationSettings { get; init; }
 
@@ -43,6 +46,11 @@ public sealed record HostConfig
                 : DestinationSettings is null ? new { plugin = DestinationPlugin, port = DestinationPort }
                 : new { plugin = DestinationPlugin, port = DestinationPort, settings = DestinationSettings },
         };
+        if (HotReload is { } hotReload)
+        {
+            json["hotReload"] = hotReload;
+        }
+
         if (ShutdownTimeoutSeconds is { } seconds)
         {
             json["shutdownTimeoutSeconds"] = seconds;
