@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Runs the whole test suite from a fresh clone: installs what the tests need (Debian packages for Python grpcio,
-# zstd/gzip/openssl/sqlite3, IPv6 loopback, npm ci for @grpc/grpc-js), builds everything, then runs every xunit project.
+# zstd/gzip/openssl/sqlite3, IPv6 loopback, npm ci for @grpc/grpc-js, PostgreSQL), starts a throwaway PostgreSQL
+# cluster for the destination tests (stopped and removed on exit), builds everything, then runs every xunit project.
 set -euo pipefail
 cd "$(dirname "$0")"
 bash tests/interop/install-prerequisites.sh
+eval "$(bash tests/postgres/start.sh)"
+trap 'bash tests/postgres/stop.sh' EXIT
 dotnet build ConnectorHost.sln -c Debug --nologo -v quiet
 log=$(mktemp)
 set +e
