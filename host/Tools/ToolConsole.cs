@@ -23,4 +23,12 @@ internal static class ToolConsole
 
         return console;
     }
+
+    /// <summary>A path as a user in the current folder would type it: relative when it is below that folder.</summary>
+    public static string Shown(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, full);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? full : relative;
+    }
 }

@@ -80,13 +80,14 @@ public sealed class BadInputTests : IDisposable
     {
         await SeedAsync();
         var good = _h.File(["id", "n", "s", "_fivetran_synced"], [3, 3, "three", T1]);
-        // The file exists but open(2) fails even for root (who ignores file modes): a Unix socket sits at the path.
+        // Something that exists but is not a file to read, whatever the permissions: a Unix socket sits at the path.
+        // It is refused before any read (open(2) would fail on it even for root).
         var unreadable = Path.Combine(_h.Directory, "unreadable.csv.zst.aes");
         using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
         socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(unreadable));
         var request = _h.Batch(_table, replace: [good, unreadable]);
         request.Keys[unreadable] = request.Keys[good];
-        await FailsAsync(request, ConnectorErrorKind.FailedPrecondition, $"batch file '{unreadable}'", "the file cannot be opened");
+        await FailsAsync(request, ConnectorErrorKind.InvalidArgument, unreadable, "a socket");
     }
 
     [Fact]

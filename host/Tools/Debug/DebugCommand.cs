@@ -64,7 +64,7 @@ internal static class DebugCommand
             var (source, sourceName) = session.Source(result.GetValue(SourceAddressOption));
             var (destination, destinationName, destinationData) = session.Destination(result.GetValue(DestinationAddressOption));
             console.MarkupLine($"[bold]{(sync ? "Syncing" : "Resetting")}[/] {Markup.Escape(sourceName)} → {Markup.Escape(destinationName)}");
-            console.MarkupLine($"[grey]plugins.json {Markup.Escape(session.ConfigurationPath)}; state {Markup.Escape(stateFile)}; log {Markup.Escape(session.LogFile)}[/]");
+            console.MarkupLine($"[grey]plugins.json {Markup.Escape(ToolConsole.Shown(session.ConfigurationPath))}; state {Markup.Escape(ToolConsole.Shown(stateFile))}; log {Markup.Escape(ToolConsole.Shown(session.LogFile))}[/]");
 
             if (reset)
             {
@@ -86,7 +86,7 @@ internal static class DebugCommand
             catch (SyncException e)
             {
                 console.MarkupLine($"[red]Sync failed:[/] {Markup.Escape(e.Message)}");
-                console.MarkupLine($"[grey]State left at the last accepted checkpoint ({Markup.Escape(stateFile)}); details in {Markup.Escape(session.LogFile)}.[/]");
+                console.MarkupLine($"[grey]State left at the last accepted checkpoint ({Markup.Escape(ToolConsole.Shown(stateFile))}); details in {Markup.Escape(ToolConsole.Shown(session.LogFile))}.[/]");
                 return 1;
             }
 
@@ -133,16 +133,16 @@ internal static class DebugCommand
         }
 
         console.MarkupLine(report.SavedState is null
-            ? $"No checkpoint was accepted; {Markup.Escape(stateFile)} is unchanged."
-            : $"State saved to {Markup.Escape(stateFile)}: {Markup.Escape(report.SavedState.Length > 200 ? report.SavedState[..200] + "…" : report.SavedState)}");
+            ? $"No checkpoint was accepted; {Markup.Escape(ToolConsole.Shown(stateFile))} is unchanged."
+            : $"State saved to {Markup.Escape(ToolConsole.Shown(stateFile))}: {Markup.Escape(report.SavedState.Length > 200 ? report.SavedState[..200] + "…" : report.SavedState)}");
         if (destinationData is not null && Directory.Exists(destinationData))
         {
             var changed = Directory.EnumerateFiles(destinationData, "*", SearchOption.AllDirectories)
                 .Where(f => File.GetLastWriteTimeUtc(f) >= started.AddSeconds(-1))
-                .Select(Path.GetFullPath)
+                .Select(ToolConsole.Shown)
                 .Order(StringComparer.Ordinal)
                 .ToList();
-            console.MarkupLine($"Rows landed in the destination's data folder {Markup.Escape(Path.GetFullPath(destinationData))}");
+            console.MarkupLine($"Rows landed in the destination's data folder {Markup.Escape(ToolConsole.Shown(destinationData))}");
             foreach (var database in changed.Where(f => f.EndsWith(".db", StringComparison.Ordinal)))
             {
                 var first = report.Tables.FirstOrDefault();

@@ -56,8 +56,8 @@ internal static class TestDestinationCommand
                 KeepBatchFiles = result.GetValue(KeepFilesOption),
                 WorkingDirectory = result.GetValue(KeepFilesOption) ? Path.Combine(session.ToolDirectory, "tester-batches") : null,
             };
-            console.MarkupLine($"[bold]Testing[/] {Markup.Escape(name)} with {Markup.Escape(Path.GetFullPath(input))}");
-            console.MarkupLine($"[grey]log {Markup.Escape(session.LogFile)}[/]");
+            console.MarkupLine($"[bold]Testing[/] {Markup.Escape(name)} with {Markup.Escape(ToolConsole.Shown(input))}");
+            console.MarkupLine($"[grey]log {Markup.Escape(ToolConsole.Shown(session.LogFile))}[/]");
 
             var report = new ReplayReport();
             report.CallCompleted += call => console.MarkupLine(LiveLine(call));
@@ -91,7 +91,7 @@ internal static class TestDestinationCommand
             if (result.GetValue(ReportOption) is { } reportPath)
             {
                 WriteReport(reportPath, name, report);
-                console.MarkupLine($"Report written to {Markup.Escape(Path.GetFullPath(reportPath))}");
+                console.MarkupLine($"Report written to {Markup.Escape(ToolConsole.Shown(reportPath))}");
             }
 
             var failures = report.Failures.Count() + report.InputErrors.Count;

@@ -34,8 +34,8 @@ internal static class StorageFailures
         NotADb => ConnectorAlertException.Task(
             $"The file '{databasePath}' named by 'database_path' is not a SQLite database ({what}). Set 'database_path' to a new file name (it is created) or to an existing SQLite database.",
             ex),
-        Busy or Locked or IoErr => new ConnectorException(ConnectorErrorKind.Unavailable, $"SQLite failed while {what}: {ex.Message}", ex),
-        _ => new ConnectorException(ConnectorErrorKind.Internal, $"SQLite failed while {what}: {ex.Message}", ex),
+        Busy or Locked or IoErr => new ConnectorException(ConnectorErrorKind.Unavailable, $"SQLite failed while {what} on '{databasePath}': {ex.Message}", ex),
+        _ => new ConnectorException(ConnectorErrorKind.Internal, $"SQLite failed while {what} on '{databasePath}': {ex.Message}", ex),
     };
 
     /// <summary>The database folder cannot be created (permissions, a file in the way, a full disk).</summary>

@@ -79,7 +79,8 @@ public sealed class DestinationDispatchTests(ProbeHostFixture host)
     [Fact]
     public async Task Each_contract_is_only_on_its_own_port_without_the_port_option()
     {
-        var result = await Rpc.Unary(() => host.Host.DestinationClient.ConfigurationFormAsync(new ConfigurationFormRequest()));
+        // The source contract, asked on the destination's port.
+        var result = await Rpc.Unary(() => host.Host.DestinationPortClients.Source.ConfigurationFormAsync(new ConfigurationFormRequest()));
 
         Assert.Equal(Grpc.Core.StatusCode.Unimplemented, result.Status);
     }
