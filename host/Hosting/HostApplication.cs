@@ -38,6 +38,11 @@ public static class HostApplication
         }
 
         using var signal = new ShutdownSignal();
+        if (configuration.Source is null)
+        {
+            logging.UseOriginOf(ConnectorSide.Destination);
+        }
+
         // A plugin's Console.WriteLine must not break the one-JSON-object-per-line stdout Fivetran reads.
         PluginConsoleCapture.Install(logging.Root, configuration.Source is null ? ConnectorSide.Destination : ConnectorSide.Source);
         using var sides = new ServedSides(configuration, commandLine.Port, logging, lifecycle);

@@ -15,6 +15,7 @@ namespace ConnectorHost.Logging;
 public sealed class HostLogging : IDisposable
 {
     private readonly Serilog.Core.Logger _root;
+    private readonly DefaultOrigin _defaultOrigin = new();
 
     public HostLogging(TextWriter output, SecretRedactor redactor, LogEventLevel minimumLevel = LogEventLevel.Information, TextWriter? debugOutput = null)
     {
@@ -22,6 +23,7 @@ public sealed class HostLogging : IDisposable
         var debug = debugOutput ?? HostConsole.StandardError;
         _root = new LoggerConfiguration()
             .MinimumLevel.Is(minimumLevel)
+            .Enrich.With(_defaultOrigin)
             // Kestrel's and gRPC's own informational chatter (connection life, each status raised) is not connector news;
             // the host logs what matters about each call itself.
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
@@ -39,6 +41,12 @@ public sealed class HostLogging : IDisposable
 
     public ILogger Root => _root;
 
+    /// <summary>
+    /// The origin of the host's own lines (start-up, ready, shutdown): sdk_connector unless the host serves only a
+    /// destination, whose lines Fivetran expects as sdk_destination.
+    /// </summary>
+    public void UseOriginOf(ConnectorSide side) => _defaultOrigin.Origin = side.LogOrigin();
+
     public ILogger For(ConnectorSide side) => _root.ForContext(FivetranLogOrigin.PropertyName, side.LogOrigin());
 
     /// <summary>A Microsoft.Extensions.Logging factory whose loggers write with the side's origin.</summary>
@@ -48,4 +56,12 @@ public sealed class HostLogging : IDisposable
     public Microsoft.Extensions.Logging.ILoggerFactory HostFactory() => new SerilogLoggerFactory(_root);
 
     public void Dispose() => _root.Dispose();
+
+    private sealed class DefaultOrigin : Serilog.Core.ILogEventEnricher
+    {
+        public volatile string Origin = FivetranLogOrigin.Connector;
+
+        public void Enrich(LogEvent logEvent, Serilog.Core.ILogEventPropertyFactory propertyFactory) =>
+            logEvent.AddPropertyIfAbsent(new LogEventProperty(FivetranLogOrigin.PropertyName, new ScalarValue(Origin)));
+    }
 }

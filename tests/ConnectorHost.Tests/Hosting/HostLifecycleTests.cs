@@ -43,6 +43,8 @@ public sealed class HostLifecycleTests
         await using var host = await HostProcess.StartAsync(new HostConfig { DestinationPlugin = "ProbeDestination" });
 
         Assert.Single(host.Logs, l => l.Message!.StartsWith("Serving ", StringComparison.Ordinal));
+        // A destination-only host is a Fivetran destination connector: its own lines say so too.
+        Assert.All(host.Logs, l => Assert.Equal("sdk_destination", l.Origin));
         Assert.Equal(BatchFileFormat.Csv, (await host.DestinationClient.CapabilitiesAsync(new CapabilitiesRequest())).BatchFileFormat);
         var absent = await Assert.ThrowsAsync<RpcException>(async () => await host.DestinationPortClients.Source.SchemaAsync(new SchemaRequest()));
         Assert.Equal(StatusCode.Unimplemented, absent.StatusCode);
