@@ -120,9 +120,14 @@ public sealed class ParquetBatchFileWriter : IDisposable
         {
             throw new ArgumentException($"The file has {_columns.Length} columns but {values.Length} values were given.", nameof(values));
         }
+        var converted = new object?[values.Length]; // all or nothing: a refused value leaves no partial row behind
         for (var i = 0; i < values.Length; i++)
         {
-            _buffered[i].Add(Convert(i, values[i]));
+            converted[i] = Convert(i, values[i]);
+        }
+        for (var i = 0; i < values.Length; i++)
+        {
+            _buffered[i].Add(converted[i]);
         }
         if (_buffered[0].Count >= _rowGroupSize)
         {
