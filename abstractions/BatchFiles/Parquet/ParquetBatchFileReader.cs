@@ -166,7 +166,7 @@ public sealed class ParquetBatchFileReader : IDisposable
                 var other => throw new BatchFileException(path, $"unsupported encryption {other}"),
             };
             CheckMagic(path, stream, encrypted);
-            parquet = ParquetReader.CreateAsync(stream, ReaderOptions, leaveStreamOpen: true, cancellationToken).GetAwaiter().GetResult();
+            parquet = SyncOverAsync.Run(() => ParquetReader.CreateAsync(stream, ReaderOptions, leaveStreamOpen: true, cancellationToken));
             return new ParquetBatchFileReader(path, stream, parquet, fileParams, table, cancellationToken);
         }
         catch (InvalidDataException e)
@@ -221,7 +221,13 @@ public sealed class ParquetBatchFileReader : IDisposable
         stream.Position = 0;
     }
 
-    private static void DisposeReader(ParquetReader? parquet) => parquet?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    private static void DisposeReader(ParquetReader? parquet)
+    {
+        if (parquet is not null)
+        {
+            SyncOverAsync.Run(parquet.DisposeAsync);
+        }
+    }
 
     private static string KeyHint(bool encrypted) => encrypted ? " (or the AES key is wrong)" : "";
 

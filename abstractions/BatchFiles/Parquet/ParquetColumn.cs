@@ -175,7 +175,8 @@ internal sealed class ParquetColumn
             Array.Clear(values, 0, rows); // drop the previous group's references (text and binary memory)
         }
         // The stream under the reader completes every read synchronously, so this does not block on I/O threads.
-        rowGroup.ReadRawAsync(_field, values.AsMemory(0, rows), levels, null, cancellationToken).AsTask().GetAwaiter().GetResult();
+        var memory = values.AsMemory(0, rows);
+        SyncOverAsync.Run(() => rowGroup.ReadRawAsync(_field, memory, levels, null, cancellationToken));
     }
 
     /// <summary>Moves to row <paramref name="row"/> of the group (rows are visited in order); false for a native null.</summary>

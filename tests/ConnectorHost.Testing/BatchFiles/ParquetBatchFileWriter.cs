@@ -5,6 +5,7 @@ using System.Text.Json;
 using FivetranSdk.V2;
 using Google.Protobuf;
 using Parquet;
+using ConnectorHost.Abstractions.BatchFiles.Parquet;
 using Parquet.Schema;
 
 namespace ConnectorHost.Testing.BatchFiles;
@@ -67,7 +68,7 @@ public sealed class ParquetBatchFileWriter : IDisposable
                     _ => CompressionMethod.None,
                 },
             };
-            _writer = ParquetWriter.CreateAsync(new ParquetSchema(_fields), _output, options).GetAwaiter().GetResult();
+            _writer = SyncOverAsync.Run(() => ParquetWriter.CreateAsync(new ParquetSchema(_fields), _output, options));
             _writer.CustomMetadata = new Dictionary<string, string> { ["parquet.avro.schema"] = AvroSchema(_columns, _asText) };
         }
         catch
@@ -173,6 +174,20 @@ public sealed class ParquetBatchFileWriter : IDisposable
     }
 
     private void FlushRowGroup()
+    {
+        var context = SynchronizationContext.Current; // see SyncOverAsync: never block a context the library may post to
+        SynchronizationContext.SetSynchronizationContext(null);
+        try
+        {
+            WriteRowGroup();
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(context);
+        }
+    }
+
+    private void WriteRowGroup()
     {
         var rows = _buffered[0].Count;
         if (rows == 0)
@@ -285,7 +300,7 @@ public sealed class ParquetBatchFileWriter : IDisposable
         try
         {
             FlushRowGroup();
-            _writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            SyncOverAsync.Run(_writer.DisposeAsync);
         }
         finally
         {
