@@ -47,27 +47,37 @@ internal static class BenchBatchFile
 
     private static void Write(string path, int rows)
     {
-        var random = new Random(42);
-        var synced = new DateTimeOffset(2024, 5, 1, 12, 0, 0, TimeSpan.Zero);
         using (var writer = BatchFileWriter.Create(path + ".tmp", Params(), Columns))
         {
-            for (var i = 0; i < rows; i++)
+            foreach (var row in Rows(rows))
             {
-                var note = i % 7 == 0
-                    ? $"said \"hi, you\" {i}"
-                    : $"note for row {i}";
-                writer.WriteRawRow([
-                    i.ToString(CultureInfo.InvariantCulture),
-                    $"name-{i}",
-                    (random.Next(0, 10_000_000) / 100.0).ToString(CultureInfo.InvariantCulture),
-                    (i % 2 == 0) ? "true" : "false",
-                    note,
-                    "false",
-                    synced.AddMilliseconds(i).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
-                ]);
+                writer.WriteRawRow(row);
             }
             File.WriteAllBytes(path + ".key", writer.Key!);
         }
         File.Move(path + ".tmp", path, overwrite: true);
+    }
+
+    /// <summary>The benchmark rows as CSV cell text (the Parquet scenario writes the same rows typed).</summary>
+    public static IEnumerable<string[]> Rows(int rows)
+    {
+        var random = new Random(42);
+        var synced = new DateTimeOffset(2024, 5, 1, 12, 0, 0, TimeSpan.Zero);
+        for (var i = 0; i < rows; i++)
+        {
+            var note = i % 7 == 0
+                ? $"said \"hi, you\" {i}"
+                : $"note for row {i}";
+            yield return
+            [
+                i.ToString(CultureInfo.InvariantCulture),
+                $"name-{i}",
+                (random.Next(0, 10_000_000) / 100.0).ToString(CultureInfo.InvariantCulture),
+                (i % 2 == 0) ? "true" : "false",
+                note,
+                "false",
+                synced.AddMilliseconds(i).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+            ];
+        }
     }
 }
