@@ -7,6 +7,8 @@ using ConnectorHost.Abstractions.BatchFiles.Values;
 using FivetranSdk.V2;
 using Google.Protobuf;
 
+using ConnectorHost.Abstractions.BatchFiles.Parquet;
+
 namespace ConnectorHost.Abstractions.BatchFiles;
 
 /// <summary>
@@ -44,6 +46,26 @@ public sealed class BatchFileReader : IDisposable
     private readonly Dictionary<string, int> _ordinals;
     private readonly CellState[] _states;
     private bool _disposed;
+    private long _csvRowNumber;
+
+    // A Parquet file is read by its own reader behind the same API; the CSV fields above stay unused then.
+    private readonly ParquetBatchFileReader? _parquet;
+
+    private BatchFileReader(ParquetBatchFileReader parquet)
+    {
+        FilePath = parquet.FilePath;
+        Table = parquet.Table;
+        _parquet = parquet;
+        _stream = Stream.Null;
+        _fileParams = new FileParams();
+        _scanner = null!;
+        _nullString = [];
+        _unmodifiedString = [];
+        _columns = [];
+        _types = [];
+        _ordinals = [];
+        _states = [];
+    }
 
     private BatchFileReader(string path, Stream stream, FileParams fileParams, Table table, int maxRowBytes)
     {
@@ -128,6 +150,10 @@ public sealed class BatchFileReader : IDisposable
         ArgumentNullException.ThrowIfNull(table);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRowBytes, 1);
         ThrowIfMissing(path);
+        if (BatchFileFormatDetector.Detect(path, fileParams, key) == BatchFileFormat.Parquet)
+        {
+            return new BatchFileReader(ParquetBatchFileReader.Open(path, fileParams, key, table));
+        }
 
         Stream stream;
         try
@@ -188,20 +214,27 @@ public sealed class BatchFileReader : IDisposable
     public Table Table { get; }
 
     /// <summary>Column names in header order; ordinals index into this.</summary>
-    public IReadOnlyList<string> Columns => _columns;
+    public IReadOnlyList<string> Columns => _parquet?.Columns ?? _columns;
 
     /// <summary>1-based number of the current data row (the header is not counted); 0 before the first Read.</summary>
-    public long RowNumber { get; private set; }
+    public long RowNumber => _parquet?.RowNumber ?? _csvRowNumber;
 
     /// <summary>The ordinal of a header column (case-sensitive), or -1 if the file has no such column.</summary>
-    public int GetOrdinal(string column) => _ordinals.GetValueOrDefault(column, -1);
+    public int GetOrdinal(string column) =>
+        _parquet is not null ? _parquet.GetOrdinal(column) : _ordinals.GetValueOrDefault(column, -1);
 
     /// <summary>The table's DataType for a header column (UNSPECIFIED, read as text, when the table lacks it).</summary>
-    public DataType GetDataType(int ordinal) => _types[ordinal];
+    public DataType GetDataType(int ordinal) =>
+        _parquet is not null ? _parquet.GetDataType(ordinal) : _types[ordinal];
 
     /// <summary>Moves to the next row; false at the end of the file.</summary>
     public bool Read()
     {
+        if (_parquet is not null)
+        {
+            return _parquet.Read();
+        }
+
         ObjectDisposedException.ThrowIf(_disposed, this);
         bool hasRow;
         try
@@ -217,7 +250,7 @@ public sealed class BatchFileReader : IDisposable
         {
             return false;
         }
-        RowNumber++;
+        _csvRowNumber++;
         if (_scanner.CellCount != _columns.Length)
         {
             throw new BatchFileException(FilePath,
@@ -240,15 +273,23 @@ public sealed class BatchFileReader : IDisposable
         return true;
     }
 
-    public CellState GetState(int ordinal) => _states[ordinal];
+    public CellState GetState(int ordinal) =>
+        _parquet is not null ? _parquet.GetState(ordinal) : _states[ordinal];
 
-    public bool IsNull(int ordinal) => _states[ordinal] == CellState.Null;
+    public bool IsNull(int ordinal) =>
+        _parquet is not null ? _parquet.IsNull(ordinal) : _states[ordinal] == CellState.Null;
 
-    public bool IsUnmodified(int ordinal) => _states[ordinal] == CellState.Unmodified;
+    public bool IsUnmodified(int ordinal) =>
+        _parquet is not null ? _parquet.IsUnmodified(ordinal) : _states[ordinal] == CellState.Unmodified;
 
     /// <summary>The cell's bytes with CSV quoting removed (whatever its state). Valid until the next Read.</summary>
     public ReadOnlySpan<byte> GetRawUtf8(int ordinal)
     {
+        if (_parquet is not null)
+        {
+            return _parquet.GetRawUtf8(ordinal);
+        }
+
         if ((uint)ordinal >= (uint)_columns.Length)
         {
             throw new ArgumentOutOfRangeException(nameof(ordinal), ordinal, $"the file has {_columns.Length} columns");
@@ -257,50 +298,64 @@ public sealed class BatchFileReader : IDisposable
     }
 
     /// <summary>The cell's text with CSV quoting removed, whatever its state (the null or unmodified marker included).</summary>
-    public string GetRawString(int ordinal) => DecodeUtf8(ordinal, GetRawUtf8(ordinal));
+    public string GetRawString(int ordinal) =>
+        _parquet is not null ? _parquet.GetRawString(ordinal) : DecodeUtf8(ordinal, GetRawUtf8(ordinal));
 
-    public string GetString(int ordinal) => DecodeUtf8(ordinal, ValueBytes(ordinal));
+    public string GetString(int ordinal) =>
+        _parquet is not null ? _parquet.GetString(ordinal) : DecodeUtf8(ordinal, ValueBytes(ordinal));
 
     public bool GetBoolean(int ordinal) =>
+        _parquet is not null ? _parquet.GetBoolean(ordinal) :
         CellParsers.TryParseBoolean(ValueBytes(ordinal), out var v) ? v : throw NotA(ordinal, "BOOLEAN", "true or false");
 
     public short GetInt16(int ordinal) =>
+        _parquet is not null ? _parquet.GetInt16(ordinal) :
         CellParsers.TryParseInt16(ValueBytes(ordinal), out var v) ? v : throw NotA(ordinal, "SHORT", "an integer from -32768 to 32767");
 
     public int GetInt32(int ordinal) =>
+        _parquet is not null ? _parquet.GetInt32(ordinal) :
         CellParsers.TryParseInt32(ValueBytes(ordinal), out var v) ? v : throw NotA(ordinal, "INT", "an integer from -2147483648 to 2147483647");
 
     public long GetInt64(int ordinal) =>
+        _parquet is not null ? _parquet.GetInt64(ordinal) :
         CellParsers.TryParseInt64(ValueBytes(ordinal), out var v) ? v : throw NotA(ordinal, "LONG", "a 64-bit integer");
 
     public float GetSingle(int ordinal) =>
+        _parquet is not null ? _parquet.GetSingle(ordinal) :
         CellParsers.TryParseSingle(ValueBytes(ordinal), out var v) ? v
             : throw NotA(ordinal, "FLOAT", float.TryParse(ValueBytes(ordinal), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _) ? "a number within ±3.4E+38; this one is out of range" : "a number");
 
     public double GetDouble(int ordinal) =>
+        _parquet is not null ? _parquet.GetDouble(ordinal) :
         CellParsers.TryParseDouble(ValueBytes(ordinal), out var v) ? v
             : throw NotA(ordinal, "DOUBLE", double.TryParse(ValueBytes(ordinal), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _) ? "a number within ±1.8E+308; this one is out of range" : "a number");
 
     /// <summary>A DECIMAL validated and in plain notation (exponent expanded, every digit kept; no float conversion).</summary>
     public string GetDecimalString(int ordinal) =>
+        _parquet is not null ? _parquet.GetDecimalString(ordinal) :
         CellParsers.TryParseDecimal(ValueBytes(ordinal), out var v) ? v : throw NotA(ordinal, "DECIMAL", "a decimal number such as -123.4500");
 
     public DateOnly GetDate(int ordinal) =>
+        _parquet is not null ? _parquet.GetDate(ordinal) :
         CellParsers.TryParseDate(ValueBytes(ordinal), out var v) ? v : throw NotA(ordinal, "NAIVE_DATE", "a date yyyy-MM-dd");
 
     public TimeOnly GetTime(int ordinal) =>
+        _parquet is not null ? _parquet.GetTime(ordinal) :
         CellParsers.TryParseTime(ValueBytes(ordinal), out var v) ? v : throw NotA(ordinal, "NAIVE_TIME", "a time HH:mm:ss[.fffffffff]");
 
     /// <summary>A NAIVE_DATETIME (Kind Unspecified).</summary>
     public DateTime GetNaiveDateTime(int ordinal) =>
+        _parquet is not null ? _parquet.GetNaiveDateTime(ordinal) :
         CellParsers.TryParseNaiveDateTime(ValueBytes(ordinal), out var v) ? v : throw NotA(ordinal, "NAIVE_DATETIME", "a date-time yyyy-MM-ddTHH:mm:ss[.fffffffff]");
 
     /// <summary>A UTC_DATETIME, returned with offset zero.</summary>
     public DateTimeOffset GetUtcDateTime(int ordinal) =>
+        _parquet is not null ? _parquet.GetUtcDateTime(ordinal) :
         CellParsers.TryParseUtcDateTime(ValueBytes(ordinal), out var v) ? v : throw NotA(ordinal, "UTC_DATETIME", "an instant yyyy-MM-ddTHH:mm:ss[.fffffffff]Z");
 
     /// <summary>A BINARY cell, base64-decoded.</summary>
     public byte[] GetBinary(int ordinal) =>
+        _parquet is not null ? _parquet.GetBinary(ordinal) :
         CellParsers.TryParseBase64(ValueBytes(ordinal), out var v) ? v : throw NotA(ordinal, "BINARY", "base64");
 
     /// <summary>
@@ -310,6 +365,11 @@ public sealed class BatchFileReader : IDisposable
     /// </summary>
     public object? GetValue(int ordinal)
     {
+        if (_parquet is not null)
+        {
+            return _parquet.GetValue(ordinal);
+        }
+
         if (GetState(ordinal) == CellState.Null)
         {
             return null;
@@ -454,12 +514,13 @@ public sealed class BatchFileReader : IDisposable
 
     public void Dispose()
     {
+        _parquet?.Dispose();
         if (_disposed)
         {
             return;
         }
         _disposed = true;
-        _scanner.Release();
+        _scanner?.Release();
         _stream.Dispose();
     }
 }
