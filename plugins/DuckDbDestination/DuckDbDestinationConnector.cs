@@ -4,7 +4,7 @@ using ConnectorHost.Abstractions.Destination;
 using ConnectorHost.Abstractions.Plugins;
 using DuckDB.NET.Data;
 using DuckDbDestination.Configuration;
-using DuckDbDestination.Core;
+using SqlDestinations;
 using DuckDbDestination.Storage;
 using FivetranSdk.V2;
 using Microsoft.Extensions.Logging;

@@ -7,7 +7,7 @@ using FivetranSdk.V2;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using PostgresDestination.Configuration;
-using PostgresDestination.Core;
+using SqlDestinations;
 using PostgresDestination.Storage;
 
 namespace PostgresDestination;

@@ -1,6 +1,6 @@
 using ConnectorHost.Abstractions;
 using ConnectorHost.Abstractions.BatchFiles;
-using DuckDbDestination.Core;
+using SqlDestinations;
 using FivetranSdk.V2;
 
 namespace DuckDbDestination.Storage;

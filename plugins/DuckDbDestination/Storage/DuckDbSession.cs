@@ -1,5 +1,5 @@
 using DuckDB.NET.Data;
-using DuckDbDestination.Core;
+using SqlDestinations;
 
 namespace DuckDbDestination.Storage;
 

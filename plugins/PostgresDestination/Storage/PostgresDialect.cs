@@ -4,7 +4,7 @@ using ConnectorHost.Abstractions.BatchFiles;
 using FivetranSdk.V2;
 using Npgsql;
 using NpgsqlTypes;
-using PostgresDestination.Core;
+using SqlDestinations;
 
 namespace PostgresDestination.Storage;
 

@@ -1,5 +1,5 @@
 using Npgsql;
-using PostgresDestination.Core;
+using SqlDestinations;
 
 namespace PostgresDestination.Storage;
 

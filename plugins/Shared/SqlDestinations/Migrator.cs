@@ -1,7 +1,7 @@
 using ConnectorHost.Abstractions;
 using FivetranSdk.V2;
 
-namespace PostgresDestination.Core;
+namespace SqlDestinations;
 
 /// <summary>The schema-migration guide's operations, each inside the caller's transaction.</summary>
 internal sealed class Migrator(ISqlDialect dialect, TableCatalog catalog, ISqlSession session)

@@ -1,4 +1,4 @@
-namespace DuckDbDestination.Core;
+namespace SqlDestinations;
 
 /// <summary>
 /// One open transaction on the destination database. Statements use positional parameters <c>$1, $2, …</c>;

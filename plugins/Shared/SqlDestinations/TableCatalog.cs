@@ -1,7 +1,7 @@
 using ConnectorHost.Abstractions;
 using FivetranSdk.V2;
 
-namespace PostgresDestination.Core;
+namespace SqlDestinations;
 
 /// <summary>
 /// The Fivetran view of every table — types, DECIMAL parameters, string byte lengths, key flags and column

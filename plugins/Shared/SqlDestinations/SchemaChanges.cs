@@ -1,7 +1,7 @@
 using ConnectorHost.Abstractions;
 using FivetranSdk.V2;
 
-namespace PostgresDestination.Core;
+namespace SqlDestinations;
 
 /// <summary>AlterTable and Truncate.</summary>
 internal sealed class SchemaChanges(ISqlDialect dialect, TableCatalog catalog, ISqlSession session)

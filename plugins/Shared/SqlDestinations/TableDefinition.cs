@@ -1,7 +1,7 @@
 using ConnectorHost.Abstractions;
 using FivetranSdk.V2;
 
-namespace DuckDbDestination.Core;
+namespace SqlDestinations;
 
 /// <summary>A column as Fivetran defined it; the physical column has the same name.</summary>
 internal sealed record ColumnDefinition(string Name, DataType Type, bool PrimaryKey, uint? Precision, uint? Scale, int? StringByteLength)

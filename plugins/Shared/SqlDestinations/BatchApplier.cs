@@ -3,7 +3,7 @@ using ConnectorHost.Abstractions.BatchFiles;
 using FivetranSdk.V2;
 using Google.Protobuf;
 
-namespace PostgresDestination.Core;
+namespace SqlDestinations;
 
 /// <summary>
 /// WriteBatch and WriteHistoryBatch: each file is streamed into a staging table (the dialect's bulk path), then

@@ -1,4 +1,4 @@
-namespace PostgresDestination.Core;
+namespace SqlDestinations;
 
 internal static class Sql
 {
