@@ -106,6 +106,7 @@ public sealed class StrictServiceMethodProvider<TImplementation>(TImplementation
             var parse = method.RequestMarshaller.ContextualDeserializer;
             var marshaller = Marshallers.Create(method.RequestMarshaller.ContextualSerializer, deserialization =>
             {
+                LargeMessageTrim.Shared.Seen(deserialization.PayloadLength);
                 try
                 {
                     return parse(deserialization);
