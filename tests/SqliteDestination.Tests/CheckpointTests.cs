@@ -6,7 +6,16 @@ using static SqliteDestination.Tests.Support.DestinationHarness;
 
 namespace SqliteDestination.Tests;
 
+/// <summary>
+/// Other test classes clear every SQLite connection pool of this process when they finish. That closes this
+/// plugin's pooled connections too, and SQLite deletes the WAL when its last connection closes, so the WAL sizes
+/// this test compares are only meaningful while no other test runs.
+/// </summary>
+[CollectionDefinition(nameof(WalSizeMeasurement), DisableParallelization = true)]
+public sealed class WalSizeMeasurement;
+
 /// <summary>The README's "after each write, a background checkpoint copies the WAL into the database file, outside the call".</summary>
+[Collection(nameof(WalSizeMeasurement))]
 public sealed class CheckpointTests : IDisposable
 {
     private const int RowsPerBatch = 20_000;
