@@ -115,7 +115,10 @@ public sealed partial class HostProcess : IAsyncDisposable
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("connectorhost-test-").FullName;
         var configPath = config.WriteTo(directory);
-        var start = new ProcessStartInfo(config.HostExecutable ?? "dotnet")
+        // Through env(1), which execs the host in place (same process id) with SIGINT and SIGQUIT at their default
+        // handling: a test run started from a non-interactive shell in the background inherits them ignored, and
+        // .NET then never sees them, so a "Ctrl-C drains and exits 0" test would wait forever.
+        var start = new ProcessStartInfo("env")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -123,6 +126,8 @@ public sealed partial class HostProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = directory,
         };
+        start.ArgumentList.Add("--default-signal=INT,QUIT");
+        start.ArgumentList.Add(config.HostExecutable ?? "dotnet");
         if (config.HostExecutable is null)
         {
             start.ArgumentList.Add(RepoPaths.HostDll);
