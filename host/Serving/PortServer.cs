@@ -3,6 +3,7 @@ using ConnectorHost.Hosting;
 using Grpc.Health.V1;
 using Grpc.Reflection;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -55,6 +56,7 @@ public sealed class PortServer : IAsyncDisposable
         });
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>, BoundedBlockMemoryPoolFactory>();
         // The host handles SIGTERM/SIGINT itself (one drain for every port), not each application.
         builder.Services.AddSingleton<IHostLifetime, ExternallyControlledLifetime>();
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = shutdownTimeout);
