@@ -109,7 +109,7 @@ public sealed class StrictServiceMethodProvider<TImplementation>(TImplementation
                 LargeMessageTrim.Shared.Seen(deserialization.PayloadLength);
                 try
                 {
-                    return parse(deserialization);
+                    return parse(ContiguousPayload.ForParsing(deserialization));
                 }
                 catch (InvalidProtocolBufferException e)
                 {
