@@ -10,7 +10,7 @@ namespace ConnectorHost.Conformance.Tests;
 /// <summary>The replay engine itself: its report, its failure handling, every compression and encryption choice.</summary>
 public sealed class ReplayEngineTests : IAsyncLifetime
 {
-    private readonly SqliteUnderTest _sqlite = new();
+    private readonly SqliteUnderTest _sqlite = new(BatchFileFormat.Csv);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
