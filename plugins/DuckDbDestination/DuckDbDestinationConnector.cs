@@ -20,18 +20,20 @@ public sealed class DuckDbDestinationConnector : IDestinationConnector, IDisposa
 {
     private readonly PluginContext _context;
     private readonly ILogger _logger;
+    private readonly BatchFileFormat _batchFileFormat;
     private readonly ConcurrentDictionary<string, Lazy<DuckDbDatabase>> _databases = new(StringComparer.Ordinal);
 
     public DuckDbDestinationConnector(PluginContext context)
     {
         _context = context;
         _logger = context.LoggerFactory.CreateLogger("DuckDbDestination");
+        _batchFileFormat = BatchFileFormatSetting.Read(context);
     }
 
     public Task<ConfigurationFormResponse> ConfigurationFormAsync(CancellationToken cancellationToken) => Task.FromResult(DuckDbSettings.Form());
 
     public Task<CapabilitiesResponse> CapabilitiesAsync(CapabilitiesRequest request, CancellationToken cancellationToken) =>
-        Task.FromResult(new CapabilitiesResponse { BatchFileFormat = BatchFileFormat.Csv });
+        Task.FromResult(new CapabilitiesResponse { BatchFileFormat = _batchFileFormat });
 
     public async Task<TestResponse> TestAsync(TestRequest request, CancellationToken cancellationToken)
     {

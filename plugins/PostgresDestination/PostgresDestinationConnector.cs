@@ -21,18 +21,20 @@ namespace PostgresDestination;
 public sealed class PostgresDestinationConnector : IDestinationConnector, IDisposable
 {
     private readonly ILogger _logger;
+    private readonly BatchFileFormat _batchFileFormat;
     private readonly ConcurrentDictionary<string, NpgsqlDataSource> _dataSources = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _catalogReady = new(StringComparer.Ordinal);
 
     public PostgresDestinationConnector(PluginContext context)
     {
         _logger = context.LoggerFactory.CreateLogger("PostgresDestination");
+        _batchFileFormat = BatchFileFormatSetting.Read(context);
     }
 
     public Task<ConfigurationFormResponse> ConfigurationFormAsync(CancellationToken cancellationToken) => Task.FromResult(PostgresSettings.Form());
 
     public Task<CapabilitiesResponse> CapabilitiesAsync(CapabilitiesRequest request, CancellationToken cancellationToken) =>
-        Task.FromResult(new CapabilitiesResponse { BatchFileFormat = BatchFileFormat.Csv });
+        Task.FromResult(new CapabilitiesResponse { BatchFileFormat = _batchFileFormat });
 
     public async Task<TestResponse> TestAsync(TestRequest request, CancellationToken cancellationToken)
     {

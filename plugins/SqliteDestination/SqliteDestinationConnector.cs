@@ -39,7 +39,7 @@ public sealed class SqliteDestinationConnector : IDestinationConnector
         Task.FromResult(ConfigurationFormFactory.Create());
 
     public Task<CapabilitiesResponse> CapabilitiesAsync(CapabilitiesRequest request, CancellationToken cancellationToken) =>
-        Task.FromResult(new CapabilitiesResponse { BatchFileFormat = BatchFileFormat.Csv });
+        Task.FromResult(new CapabilitiesResponse { BatchFileFormat = _limits.BatchFileFormat });
 
     public async Task<TestResponse> TestAsync(TestRequest request, CancellationToken cancellationToken)
     {

@@ -9,16 +9,16 @@ namespace ConnectorHost.Conformance.Tests;
 /// <summary>Bad input fails with a precise status and message and leaves every table as it was.</summary>
 public abstract partial class DestinationConformance
 {
-    private static readonly string[] BadHeader = ["id", "n", "s", "_fivetran_synced"];
+    protected static readonly string[] BadHeader = ["id", "n", "s", "_fivetran_synced"];
 
-    private async Task<(Table Table, string Before)> SeedForBadInputAsync()
+    protected async Task<(Table Table, string Before)> SeedForBadInputAsync()
     {
         var table = await H.CreateAsync(Table("t", Col("id", DataType.Int, pk: true), Col("n", DataType.Int), Col("s", DataType.String), Col("_fivetran_synced", DataType.UtcDatetime)));
-        await H.WriteAsync(table, replace: [H.File(BadHeader, [1, 1, "one", S1], [2, 2, "two", S1])]);
+        await H.WriteAsync(table, replace: [H.File(table, BadHeader, [1, 1, "one", S1], [2, 2, "two", S1])]);
         return (table, await H.SnapshotAsync("t"));
     }
 
-    private async Task FailsAsync(Func<Task> call, string before, ConnectorErrorKind kind, params string[] fragments)
+    protected async Task FailsAsync(Func<Task> call, string before, ConnectorErrorKind kind, params string[] fragments)
     {
         var ex = await Assert.ThrowsAnyAsync<ConnectorException>(call);
         Assert.Equal(kind, ex.Kind);
@@ -35,8 +35,8 @@ public abstract partial class DestinationConformance
     public async Task A_bad_value_rolls_back_every_file_of_the_batch_and_names_file_row_and_column()
     {
         var (table, before) = await SeedForBadInputAsync();
-        var good = H.File(BadHeader, [3, 3, "three", S1], [1, 100, "changed", S1]);
-        var bad = H.File(BadHeader, [4, 4, "four", S1], [5, "not-a-number", "five", S1]);
+        var good = H.File(table, BadHeader, [3, 3, "three", S1], [1, 100, "changed", S1]);
+        var bad = H.File(table, BadHeader, [4, 4, "four", S1], [5, "not-a-number", "five", S1]);
         await FailsAsync(() => H.Destination.Connector.WriteBatchAsync(H.Batch(table, replace: [good], update: [bad]), default), before,
             ConnectorErrorKind.InvalidArgument, bad, "row 2", "'n'", "not-a-number");
     }
@@ -45,26 +45,14 @@ public abstract partial class DestinationConformance
     public async Task A_wrong_or_missing_key_fails_and_nothing_is_applied()
     {
         var (table, before) = await SeedForBadInputAsync();
-        var file = H.File(BadHeader, [3, 3, "three", S1]);
+        var file = H.File(table, BadHeader, [3, 3, "three", S1]);
         var wrongKey = H.Batch(table, replace: [file]);
         wrongKey.Keys[file] = Google.Protobuf.ByteString.CopyFrom(BatchFileWriter.NewKey());
-        await FailsAsync(() => H.Destination.Connector.WriteBatchAsync(wrongKey, default), before, ConnectorErrorKind.InvalidArgument, file);
+        await FailsAsync(() => H.Destination.Connector.WriteBatchAsync(wrongKey, default), before, ConnectorErrorKind.InvalidArgument, file, "AES key is wrong");
 
         var missingKey = H.Batch(table, replace: [file]);
         missingKey.Keys.Remove(file);
         await FailsAsync(() => H.Destination.Connector.WriteBatchAsync(missingKey, default), before, ConnectorErrorKind.InvalidArgument, file, "key");
-    }
-
-    [Fact]
-    public async Task A_tampered_file_fails_and_nothing_is_applied()
-    {
-        var (table, before) = await SeedForBadInputAsync();
-        var first = H.File(BadHeader, [3, 3, "three", S1]);
-        var file = H.File(BadHeader, Enumerable.Range(10, 200).Select(i => new object?[] { i, i, "row " + i, S1 }).ToArray());
-        var bytes = await File.ReadAllBytesAsync(file);
-        bytes[bytes.Length / 2] ^= 0x5A;
-        await File.WriteAllBytesAsync(file, bytes);
-        await FailsAsync(() => H.Destination.Connector.WriteBatchAsync(H.Batch(table, replace: [first, file]), default), before, ConnectorErrorKind.InvalidArgument, file);
     }
 
     [Fact]
@@ -74,13 +62,13 @@ public abstract partial class DestinationConformance
         var missing = Path.Combine(H.Destination.WorkDirectory, "nope.csv.zst.aes");
         await FailsAsync(() => H.Destination.Connector.WriteBatchAsync(H.Batch(table, replace: [missing]), default), before, ConnectorErrorKind.NotFound, missing);
 
-        var unknown = H.File(["id", "n", "surprise"], [3, 3, "x"]);
+        var unknown = H.File(table, ["id", "n", "surprise"], [3, 3, "x"]);
         await FailsAsync(() => H.Destination.Connector.WriteBatchAsync(H.Batch(table, replace: [unknown]), default), before, ConnectorErrorKind.InvalidArgument, unknown, "surprise");
 
-        var noKey = H.File(["n", "s"], [3, "x"]);
+        var noKey = H.File(table, ["n", "s"], [3, "x"]);
         await FailsAsync(() => H.Destination.Connector.WriteBatchAsync(H.Batch(table, update: [noKey]), default), before, ConnectorErrorKind.InvalidArgument, noKey, "'id'");
 
-        var nullKey = H.File(["id", "_fivetran_synced"], [2, S1], [null, S1]);
+        var nullKey = H.File(table, ["id", "_fivetran_synced"], [2, S1], [null, S1]);
         await FailsAsync(() => H.Destination.Connector.WriteBatchAsync(H.Batch(table, delete: [nullKey]), default), before, ConnectorErrorKind.InvalidArgument, nullKey, "row 2", "'id'");
     }
 
@@ -98,7 +86,7 @@ public abstract partial class DestinationConformance
     public async Task History_batches_to_a_table_not_in_history_mode_fail_and_change_nothing()
     {
         var (table, before) = await SeedForBadInputAsync();
-        var request = H.HistoryBatch(table, replace: [H.File(BadHeader, [3, 3, "three", S1])]);
+        var request = H.HistoryBatch(table, replace: [H.File(table, BadHeader, [3, 3, "three", S1])]);
         await FailsAsync(() => H.Destination.Connector.WriteHistoryBatchAsync(request, default), before, ConnectorErrorKind.FailedPrecondition, "history");
     }
 }

@@ -216,3 +216,25 @@ public sealed class DuckDbConfigurationTests : IDisposable
         Assert.False(File.Exists(Path.GetFullPath(Path.Combine(_folder, "data", path))));
     }
 }
+
+/// <summary>Every destination refuses a batchFileFormat it cannot use when the host constructs it, naming the setting.</summary>
+public sealed class BatchFileFormatSettingTests
+{
+    [Theory]
+    [InlineData("SqliteDestination")]
+    [InlineData("PostgresDestination")]
+    [InlineData("DuckDbDestination")]
+    public void A_batch_file_format_other_than_csv_or_parquet_stops_the_plugin_naming_the_setting(string plugin)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "format-setting-" + Guid.NewGuid().ToString("N"));
+        var context = new PluginContext(plugin, folder, Path.Combine(folder, "data"), NullLoggerFactory.Instance, new Dictionary<string, string> { ["batchFileFormat"] = "ORC" });
+        var error = Assert.Throws<ArgumentException>(() => plugin switch
+        {
+            "SqliteDestination" => (object)new SqliteDestination.SqliteDestinationConnector(context),
+            "PostgresDestination" => new PostgresDestinationConnector(context),
+            _ => new DuckDbDestinationConnector(context),
+        });
+        Assert.Equal($"{plugin} setting 'batchFileFormat' must be CSV or PARQUET (the batch-file format the destination asks for in Capabilities), not 'ORC'.", error.Message);
+        Assert.False(Directory.Exists(folder), "nothing is created for a plugin that does not load");
+    }
+}

@@ -8,7 +8,7 @@ namespace ConnectorHost.Conformance.Tests;
 /// <summary>Operations on missing records and tables, truncates with their cut-off, keyless and composite-key tables.</summary>
 public abstract partial class DestinationConformance
 {
-    private static readonly DateTimeOffset S1 = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    protected static readonly DateTimeOffset S1 = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     [Fact]
     public async Task Operations_on_records_and_tables_that_do_not_exist_are_no_ops()
@@ -60,7 +60,7 @@ public abstract partial class DestinationConformance
         var table = Table("t", Col("id", DataType.Int, pk: true), Col("v", DataType.String), Col("_fivetran_synced", DataType.UtcDatetime), Col("_fivetran_deleted", DataType.Boolean));
         await H.CreateAsync(table);
         var header = new[] { "id", "v", "_fivetran_synced", "_fivetran_deleted" };
-        await H.WriteAsync(table, replace: [H.File(header, [1, "old", S1, false], [2, "edge", S1.AddSeconds(10), false], [3, "new", S1.AddSeconds(20), false])]);
+        await H.WriteAsync(table, replace: [H.File(table, header, [1, "old", S1, false], [2, "edge", S1.AddSeconds(10), false], [3, "new", S1.AddSeconds(20), false])]);
 
         await H.TruncateAsync("t", S1.AddSeconds(10), softColumn: "_fivetran_deleted");
         await H.AssertRowsAsync("t", "id, _fivetran_deleted", ["1", "true"], ["2", "false"], ["3", "false"]);
@@ -76,12 +76,12 @@ public abstract partial class DestinationConformance
             Col("_fivetran_synced", DataType.UtcDatetime), Col("_fivetran_deleted", DataType.Boolean));
         await H.CreateAsync(table);
         var header = new[] { "_fivetran_id", "name", "n", "_fivetran_synced", "_fivetran_deleted" };
-        await H.WriteAsync(table, replace: [H.File(header, ["a", "first", 1, S1, false], ["b", "second", 2, S1, false], ["c", "third", 3, S1, false])]);
+        await H.WriteAsync(table, replace: [H.File(table, header, ["a", "first", 1, S1, false], ["b", "second", 2, S1, false], ["c", "third", 3, S1, false])]);
         var u = BatchFileWriter.Unmodified;
         await H.WriteAsync(table,
-            replace: [H.File(header, ["a", "first again", 10, S1, false])],
-            update: [H.File(header, ["b", u, 20, S1, u])],
-            delete: [H.File(["_fivetran_id", "_fivetran_synced"], ["c", S1])]);
+            replace: [H.File(table, header, ["a", "first again", 10, S1, false])],
+            update: [H.File(table, header, ["b", u, 20, S1, u])],
+            delete: [H.File(table, ["_fivetran_id", "_fivetran_synced"], ["c", S1])]);
         await H.AssertRowsAsync("keyless", "_fivetran_id, name, n", ["a", "first again", "10"], ["b", "second", "20"]);
     }
 
@@ -94,12 +94,12 @@ public abstract partial class DestinationConformance
         var header = new[] { "k1", "k2", "k3", "v", "w", "_fivetran_synced" };
         var d1 = new DateOnly(2024, 1, 1);
         var d2 = new DateOnly(2024, 1, 2);
-        await H.WriteAsync(table, replace: [H.File(header, [1, "a", d1, "1a1", 1, S1], [1, "a", d2, "1a2", 2, S1], [1, "b", d1, "1b1", 3, S1], [2, "a", d1, "2a1", 4, S1])]);
+        await H.WriteAsync(table, replace: [H.File(table, header, [1, "a", d1, "1a1", 1, S1], [1, "a", d2, "1a2", 2, S1], [1, "b", d1, "1b1", 3, S1], [2, "a", d1, "2a1", 4, S1])]);
         var u = BatchFileWriter.Unmodified;
         await H.WriteAsync(table,
-            replace: [H.File(header, [1, "a", d1, "1a1 replaced", 10, S1])],
-            update: [H.File(header, [1, "a", d2, u, 20, S1])],
-            delete: [H.File(["k1", "k2", "k3", "_fivetran_synced"], [1, "b", d1, S1], [1, "b", d2, S1])]);
+            replace: [H.File(table, header, [1, "a", d1, "1a1 replaced", 10, S1])],
+            update: [H.File(table, header, [1, "a", d2, u, 20, S1])],
+            delete: [H.File(table, ["k1", "k2", "k3", "_fivetran_synced"], [1, "b", d1, S1], [1, "b", d2, S1])]);
         await H.AssertRowsAsync("composite", "k1, k2, k3, v, w",
             ["1", "a", "2024-01-01", "1a1 replaced", "10"], ["1", "a", "2024-01-02", "1a2", "20"], ["2", "a", "2024-01-01", "2a1", "4"]);
     }
@@ -112,10 +112,10 @@ public abstract partial class DestinationConformance
         await H.CreateAsync(table);
         var header = new[] { "id", "a", "b", "c", "_fivetran_synced", "_fivetran_deleted" };
         var u = BatchFileWriter.Unmodified;
-        await H.WriteAsync(table, replace: [H.File(header, [1, "x", 1.5, true, S1, false], [2, "y", 2.5, false, S1, false], [1, "x2", 1.75, true, S1, false])]);
+        await H.WriteAsync(table, replace: [H.File(table, header, [1, "x", 1.5, true, S1, false], [2, "y", 2.5, false, S1, false], [1, "x2", 1.75, true, S1, false])]);
         await H.WriteAsync(table,
-            update: [H.File(header, [1, u, null, u, S1.AddSeconds(1), u], [2, "y2", u, u, S1.AddSeconds(1), true], [9, "ghost", 9, true, S1, false])],
-            delete: [H.File(["id", "_fivetran_synced"], [3, S1])]);
+            update: [H.File(table, header, [1, u, null, u, S1.AddSeconds(1), u], [2, "y2", u, u, S1.AddSeconds(1), true], [9, "ghost", 9, true, S1, false])],
+            delete: [H.File(table, ["id", "_fivetran_synced"], [3, S1])]);
         await H.AssertRowsAsync("live", "id, a, b, c, _fivetran_synced, _fivetran_deleted",
             ["1", "x2", null, "true", "2024-01-01T00:00:01Z", "false"], ["2", "y2", "2.5", "false", "2024-01-01T00:00:01Z", "true"]);
     }

@@ -10,19 +10,25 @@ namespace ConnectorHost.Conformance.Tests;
 /// <summary>The replay engine itself: its report, its failure handling, every compression and encryption choice.</summary>
 public sealed class ReplayEngineTests : IAsyncLifetime
 {
-    private readonly SqliteUnderTest _sqlite = new();
+    private readonly SqliteUnderTest _sqlite = new(BatchFileFormat.Csv);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync() => await _sqlite.DisposeAsync();
 
     [Theory]
-    [InlineData(Compression.Zstd, Encryption.Aes)]
-    [InlineData(Compression.Gzip, Encryption.Aes)]
-    [InlineData(Compression.Off, Encryption.None)]
-    public async Task Every_file_format_replays_the_same_rows(Compression compression, Encryption encryption)
+    [InlineData(BatchFileFormat.Csv, Compression.Zstd, Encryption.Aes)]
+    [InlineData(BatchFileFormat.Csv, Compression.Gzip, Encryption.Aes)]
+    [InlineData(BatchFileFormat.Csv, Compression.Off, Encryption.None)]
+    [InlineData(BatchFileFormat.Parquet, Compression.Zstd, Encryption.Aes)]
+    [InlineData(BatchFileFormat.Parquet, Compression.Gzip, Encryption.None)]
+    [InlineData(BatchFileFormat.Parquet, Compression.Off, Encryption.Aes)]
+    public async Task Every_file_format_replays_the_same_rows(BatchFileFormat format, Compression compression, Encryption encryption)
     {
-        var replayer = new DestinationReplayer(_sqlite.Connector, new ReplayOptions { Compression = compression, Encryption = encryption, SyncStart = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero) });
+        var replayer = new DestinationReplayer(_sqlite.Connector, new ReplayOptions
+        {
+            BatchFileFormat = format, Compression = compression, Encryption = encryption, SyncStart = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero),
+        });
         var report = await replayer.ReplayAsync(TesterInput.Parse("t.json", """
             { "create_table": { "t": { "columns": { "id": "INT", "v": "STRING", "b": "BINARY" }, "primary_key": ["id"] } },
               "ops": [ { "upsert": { "t": [ { "id": 1, "v": "a,\"b\"", "b": "xyz" }, { "id": 2, "v": null } ] } }, { "update": { "t": [ { "id": 2, "v": "two" } ] } } ],
@@ -31,6 +37,7 @@ public sealed class ReplayEngineTests : IAsyncLifetime
         Assert.True(report.Succeeded);
         Assert.Equal(["CreateTable", "WriteBatch", "WriteBatch", "DescribeTable"], report.Calls.Select(c => c.Rpc));
         Assert.Contains("id INT key, v STRING, b BINARY, _fivetran_synced UTC_DATETIME, _fivetran_deleted BOOLEAN", report.Calls[^1].Response);
+        Assert.All(report.Calls.Where(c => c.Rpc == "WriteBatch"), c => Assert.Contains(format == BatchFileFormat.Parquet ? ".parquet" : ".csv", c.Request));
         var h = new ConformanceHarness(_sqlite);
         await h.AssertRowsAsync("t", "id, v, b, _fivetran_synced", ["1", "a,\"b\"", "eHl6", "2024-01-01T00:00:01Z"], ["2", "two", null, "2024-01-01T00:00:02Z"]);
     }

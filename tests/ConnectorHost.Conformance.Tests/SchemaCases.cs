@@ -25,7 +25,7 @@ public abstract partial class DestinationConformance
         var bytes = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
         const string unicode = "héllo 世界 🎉 \"quoted\", comma\nnew line \\ backslash";
         string[] header = ["id", "b", "s", "i", "l", "dec", "money", "f", "d", "date", "time", "dt", "utc", "bin", "json", "xml", "str", "code"];
-        await H.WriteAsync(table, replace: [H.File(header,
+        await H.WriteAsync(table, replace: [H.File(table, header,
             [1, true, short.MinValue, int.MinValue, long.MinValue, "-9.9999999999999999999999999999999999999", "-12345678.99", float.MaxValue, double.MaxValue,
                 new DateOnly(2007, 12, 3), new TimeOnly(10, 15, 30), new DateTime(2007, 12, 3, 10, 15, 30), new DateTimeOffset(2007, 12, 3, 10, 15, 30, 123, TimeSpan.Zero),
                 bytes, "{\"b\": [1, 2], \"a\": 123}", "<tag>This is xml</tag>", unicode, "ABCDEFGHIJKL"],
@@ -49,8 +49,8 @@ public abstract partial class DestinationConformance
         const string tableName = "tab.le \"quoted\" ; DROP TABLE x; 表";
         var table = Table(tableName, Col("i\"d", DataType.Int, pk: true), Col("va.lue é 値", DataType.String), Col("_fivetran_synced", DataType.UtcDatetime));
         await H.CreateAsync(table, schema);
-        await H.WriteAsync(table, replace: [H.File(["i\"d", "va.lue é 値", "_fivetran_synced"], [1, "one", S1], [2, "two", S1])], schema: schema);
-        await H.WriteAsync(table, delete: [H.File(["i\"d", "_fivetran_synced"], [2, S1])], schema: schema);
+        await H.WriteAsync(table, replace: [H.File(table, ["i\"d", "va.lue é 値", "_fivetran_synced"], [1, "one", S1], [2, "two", S1])], schema: schema);
+        await H.WriteAsync(table, delete: [H.File(table, ["i\"d", "_fivetran_synced"], [2, S1])], schema: schema);
         Assert.Equal(table, (await H.DescribeAsync(tableName, schema)).Table);
         var rows = await H.Destination.ReadRowsAsync(schema, tableName);
         Assert.Equal(["1|one"], rows.Select(r => $"{r["i\"d"]}|{r["va.lue é 値"]}"));
@@ -62,7 +62,7 @@ public abstract partial class DestinationConformance
     {
         var table = Table("t", Col("id", DataType.Int, pk: true), Col("v", DataType.String), Col("_fivetran_synced", DataType.UtcDatetime));
         await H.CreateAsync(table);
-        await H.WriteAsync(table, replace: [H.File(["id", "v", "_fivetran_synced"], [1, "a", S1], [2, null, S1])]);
+        await H.WriteAsync(table, replace: [H.File(table, ["id", "v", "_fivetran_synced"], [1, "a", S1], [2, null, S1])]);
         var add = new MigrationDetails { Schema = Support.ConformanceHarness.Schema, Table = "t", Add = new AddOperation { AddColumnWithDefaultValue = new AddColumnWithDefaultValue { Column = "v", ColumnType = DataType.String, DefaultValue = "d" } } };
         Assert.True((await H.MigrateAsync(add)).Success);
         var addNew = new MigrationDetails { Schema = Support.ConformanceHarness.Schema, Table = "t", Add = new AddOperation { AddColumnWithDefaultValue = new AddColumnWithDefaultValue { Column = "n", ColumnType = DataType.Long, DefaultValue = "42" } } };
@@ -80,7 +80,7 @@ public abstract partial class DestinationConformance
     {
         var table = Table("t", Col("id", DataType.Int, pk: true), Col("_fivetran_synced", DataType.UtcDatetime), Col("_fivetran_deleted", DataType.Boolean));
         await H.CreateAsync(table);
-        await H.WriteAsync(table, replace: [H.File(["id", "_fivetran_synced", "_fivetran_deleted"], [1, S1, true])]);
+        await H.WriteAsync(table, replace: [H.File(table, ["id", "_fivetran_synced", "_fivetran_deleted"], [1, S1, true])]);
         var before = await H.SnapshotAsync("t");
         var details = new MigrationDetails { Schema = Support.ConformanceHarness.Schema, Table = "t", TableSyncModeMigration = new TableSyncModeMigrationOperation { Type = type, SoftDeletedColumn = "_fivetran_deleted", KeepDeletedRows = true } };
         Assert.True((await H.MigrateAsync(details)).Unsupported);
@@ -92,7 +92,7 @@ public abstract partial class DestinationConformance
     {
         var table = Table("t", Col("id", DataType.Int, pk: true), Col("n", DataType.Int), Col("gone", DataType.String), Col("_fivetran_synced", DataType.UtcDatetime));
         await H.CreateAsync(table);
-        await H.WriteAsync(table, replace: [H.File(["id", "n", "gone", "_fivetran_synced"], [1, 10, "g", S1], [2, 20, "h", S1])]);
+        await H.WriteAsync(table, replace: [H.File(table, ["id", "n", "gone", "_fivetran_synced"], [1, 10, "g", S1], [2, 20, "h", S1])]);
 
         var widened = Table("t", Col("id", DataType.Long, pk: true), Col("n", DataType.String), Col("added", DataType.Boolean), Col("_fivetran_synced", DataType.UtcDatetime));
         await H.AlterAsync(widened);
@@ -117,7 +117,7 @@ public abstract partial class DestinationConformance
             await H.CreateAsync(Numbered(i));
             Assert.Equal(Numbered(i), (await H.DescribeAsync($"p{i}")).Table);
         }));
-        var files = Enumerable.Range(0, tables).Select(i => H.File(["id", "v", "_fivetran_synced"], Enumerable.Range(1, 50).Select(r => new object?[] { r, $"t{i} r{r}", S1 }).ToArray())).ToList();
+        var files = Enumerable.Range(0, tables).Select(i => H.File(Numbered(i), ["id", "v", "_fivetran_synced"], Enumerable.Range(1, 50).Select(r => new object?[] { r, $"t{i} r{r}", S1 }).ToArray())).ToList();
         await Task.WhenAll(Enumerable.Range(0, tables).Select(async i =>
         {
             await Task.Yield();

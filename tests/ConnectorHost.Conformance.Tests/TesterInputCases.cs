@@ -18,6 +18,7 @@ public abstract partial class DestinationConformance
     {
         var replayer = new DestinationReplayer(H.Destination.Connector, new ReplayOptions
         {
+            BatchFileFormat = H.Destination.BatchFileFormat,
             Configuration = new Dictionary<string, string>(H.Destination.Configuration),
             SyncStart = SyncStart,
             WorkingDirectory = Path.Combine(H.Destination.WorkDirectory, "replay"),

@@ -33,6 +33,17 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Equal(BatchFileFormat.Csv, (await _h.Connector.CapabilitiesAsync(new CapabilitiesRequest(), default)).BatchFileFormat);
     }
 
+    [Theory]
+    [InlineData("PARQUET", BatchFileFormat.Parquet)]
+    [InlineData("parquet", BatchFileFormat.Parquet)]
+    [InlineData("CSV", BatchFileFormat.Csv)]
+    [InlineData("", BatchFileFormat.Csv)]
+    public async Task Capabilities_asks_for_the_batch_file_format_the_operator_set(string setting, BatchFileFormat expected)
+    {
+        using var plugin = new Hardening.PluginUnderTest(new Dictionary<string, string> { ["batchFileFormat"] = setting });
+        Assert.Equal(expected, (await plugin.Connector.CapabilitiesAsync(new CapabilitiesRequest(), default)).BatchFileFormat);
+    }
+
     [Fact]
     public async Task Connect_and_select_succeed_on_the_default_file_created_in_the_data_folder()
     {

@@ -60,6 +60,6 @@ public sealed class TypeRoundTripTests : IDisposable
     {
         var table = await _h.CreateAsync(Table("dec", Col("id", DataType.Int, pk: true), Decimal("v", 38, 10)));
         await _h.WriteAsync(table, replace: [_h.File(["id", "v"], [1, "1.5E+3"], [2, "-0.000"], [3, "12345.1234567890"])]);
-        Assert.Equal(["1500", "0.000", "12345.1234567890"], _h.Rows("dec", "v", "id").Select(r => (string)r[0]!));
+        Assert.Equal(["1500", "0", "12345.123456789"], _h.Rows("dec", "v", "id").Select(r => (string)r[0]!));
     }
 }

@@ -20,8 +20,12 @@ internal static class TestDestinationCommand
     private static readonly Option<string?> AddressOption = new("--address") { Description = "Test the destination connector at host:port (any language) instead of the configured plugin.", HelpName = "HOST:PORT" };
     private static readonly Option<string?> ConfigurationOption = new("--configuration") { Description = "The destination's configuration: a JSON object of field → value.", HelpName = "destination.json" };
     private static readonly Option<string> SchemaOption = new("--schema") { Description = "Schema the tables go into (for a folder: <schema>_<file name> per file). Tables an earlier run left there are dropped first.", DefaultValueFactory = _ => "tester" };
-    private static readonly Option<string> CompressionOption = new Option<string>("--compression") { Description = "Batch-file compression.", DefaultValueFactory = _ => "zstd" }.AcceptOnlyFromAmong("zstd", "gzip", "none");
-    private static readonly Option<string> BatchFileTypeOption = new Option<string>("--batch-file-type") { Description = "Batch-file format.", DefaultValueFactory = _ => "CSV" }.AcceptOnlyFromAmong("CSV");
+    private static readonly Option<string> CompressionOption = new Option<string>("--compression") { Description = "Batch-file compression (for PARQUET: the codec of its pages).", DefaultValueFactory = _ => "zstd" }.AcceptOnlyFromAmong("zstd", "gzip", "none");
+    private static readonly Option<string> BatchFileTypeOption = new Option<string>("--batch-file-type")
+    {
+        Description = "Batch-file format: CSV (as the tester defaults) or PARQUET (Avro-style schema, every column nullable, AES on top). Replayed as asked whatever the destination's Capabilities declare (a difference is shown).",
+        DefaultValueFactory = _ => "CSV",
+    }.AcceptOnlyFromAmong("CSV", "PARQUET");
     private static readonly Option<string?> ReportOption = new("--report") { Description = "Write every call (request summary, outcome, status, message, time) to this JSON file.", HelpName = "report.json" };
     private static readonly Option<bool> KeepFilesOption = new("--keep-batch-files") { Description = "Leave the (encrypted) batch files on disk after each call." };
 
@@ -51,6 +55,7 @@ internal static class TestDestinationCommand
             var options = new ReplayOptions
             {
                 Schema = result.GetValue(SchemaOption)!,
+                BatchFileFormat = result.GetValue(BatchFileTypeOption) == "PARQUET" ? BatchFileFormat.Parquet : BatchFileFormat.Csv,
                 Configuration = ConfigurationFile.Read(result.GetValue(ConfigurationOption)),
                 Compression = result.GetValue(CompressionOption) switch { "gzip" => Compression.Gzip, "none" => Compression.Off, _ => Compression.Zstd },
                 KeepBatchFiles = result.GetValue(KeepFilesOption),
@@ -58,6 +63,10 @@ internal static class TestDestinationCommand
             };
             console.MarkupLine($"[bold]Testing[/] {Markup.Escape(name)} with {Markup.Escape(ToolConsole.Shown(input))}");
             console.MarkupLine($"[grey]log {Markup.Escape(ToolConsole.Shown(session.LogFile))}[/]");
+            if (await DeclaredFormatDifferenceAsync(destination, options.BatchFileFormat, cancellationToken).ConfigureAwait(false) is { } difference)
+            {
+                console.MarkupLine($"[yellow]NOTE[/] {Markup.Escape(difference)}");
+            }
 
             var report = new ReplayReport();
             report.CallCompleted += call => console.MarkupLine(LiveLine(call));
@@ -111,6 +120,24 @@ internal static class TestDestinationCommand
             return Hosting.ExitCodes.PluginLoadFailed;
         }
     }
+
+    /// <summary>What Capabilities declares when it is not the format being replayed (Fivetran would send the declared one).</summary>
+    private static async Task<string?> DeclaredFormatDifferenceAsync(Abstractions.Destination.IDestinationConnector destination, BatchFileFormat replayed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var declared = (await destination.CapabilitiesAsync(new CapabilitiesRequest(), cancellationToken).ConfigureAwait(false)).BatchFileFormat;
+            return declared == replayed
+                ? null
+                : $"the destination's Capabilities declare {FormatName(declared)} batch files, which Fivetran would send; replaying {FormatName(replayed)} as asked.";
+        }
+        catch (Abstractions.ConnectorException e)
+        {
+            return $"Capabilities failed ({e.Message}); replaying {FormatName(replayed)} as asked.";
+        }
+    }
+
+    private static string FormatName(BatchFileFormat format) => format == BatchFileFormat.Parquet ? "PARQUET" : "CSV";
 
     private static string SchemaSuffix(string file) =>
         string.Concat(Path.GetFileNameWithoutExtension(file).Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '_'));

@@ -1,14 +1,17 @@
 using System.Globalization;
 using ConnectorHost.Abstractions.BatchFiles;
+using ConnectorHost.Abstractions.Destination;
 using ConnectorHost.Abstractions.Plugins;
+using FivetranSdk.V2;
 
 namespace SqliteDestination.Configuration;
 
 /// <summary>
 /// What the operator decides in plugins.json (<see cref="PluginContext.OperatorSettings"/>), never the client:
-/// where database files may live, how long a batch-file row may be, how many databases stay open.
+/// where database files may live, how long a batch-file row may be, how many databases stay open, which batch-file
+/// format Capabilities asks for.
 /// </summary>
-internal sealed record OperatorLimits(string DataDirectory, IReadOnlyList<string> AllowedDatabaseRoots, int MaxRowBytes, int MaxOpenDatabases)
+internal sealed record OperatorLimits(string DataDirectory, IReadOnlyList<string> AllowedDatabaseRoots, int MaxRowBytes, int MaxOpenDatabases, BatchFileFormat BatchFileFormat)
 {
     public const string AllowedDatabaseRootsKey = "allowedDatabaseRoots";
     public const string MaxRowBytesKey = "maxRowBytes";
@@ -39,7 +42,8 @@ internal sealed record OperatorLimits(string DataDirectory, IReadOnlyList<string
             dataDirectory,
             roots,
             Number(settings, MaxRowBytesKey, BatchFileReader.DefaultMaxRowBytes, MinMaxRowBytes, "bytes"),
-            Number(settings, MaxOpenDatabasesKey, DefaultMaxOpenDatabases, 1, "databases"));
+            Number(settings, MaxOpenDatabasesKey, DefaultMaxOpenDatabases, 1, "databases"),
+            BatchFileFormatSetting.Read(context));
     }
 
     private static int Number(IReadOnlyDictionary<string, string> settings, string key, int defaultValue, int minimum, string unit)

@@ -7,7 +7,9 @@ namespace SqliteDestination.Writing;
 /// <summary>
 /// DECIMAL(p, s) values as a SQL database would take them: more fraction digits than the scale are rounded to it
 /// (half away from zero), and a value needing more integer digits than p − s is refused, naming file, row and
-/// column. Values that fit are stored exactly as written. A column without declared precision takes any value.
+/// column. A column without declared precision takes any value. Every value is stored in its shortest plain form
+/// (no trailing fraction zeros): the text is the value's identity in keys and comparisons, and one number arrives
+/// as 1.5 in one CSV file, 1.50 in another and as 1.500 from a Parquet DECIMAL(p, 3).
 /// </summary>
 internal static class DecimalFit
 {
@@ -16,7 +18,7 @@ internal static class DecimalFit
         var plain = reader.GetDecimalString(ordinal); // validated, plain notation, every digit kept
         if (column.Precision is not { } precision || precision == 0)
         {
-            return plain;
+            return Shortest(plain);
         }
         var scale = (int)(column.Scale ?? 0);
         var negative = plain.StartsWith('-');
@@ -59,6 +61,15 @@ internal static class DecimalFit
                 $"value {BatchFileException.Quote(reader.GetRawString(ordinal))} does not fit DECIMAL({precision},{scale}): it has {integer.Length} digits before the decimal point, the column allows {Math.Max(allowed, 0)}",
                 reader.RowNumber, column.Name);
         }
-        return result;
+        return Shortest(result);
+    }
+
+    private static string Shortest(string plain)
+    {
+        if (!plain.Contains('.', StringComparison.Ordinal))
+        {
+            return plain;
+        }
+        return plain.TrimEnd('0').TrimEnd('.');
     }
 }

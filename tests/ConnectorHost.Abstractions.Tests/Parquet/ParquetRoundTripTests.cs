@@ -162,6 +162,65 @@ public sealed class ParquetRoundTripTests : IDisposable
     }
 
     [Fact]
+    public void Decimal_38_keeps_every_digit_whatever_the_precision_and_text_values_are_read_like_csv_cells()
+    {
+        static Column Dec(string name, uint precision, uint scale) =>
+            new() { Name = name, Type = DataType.Decimal, Params = new DataTypeParams { Decimal = new DecimalParams { Precision = precision, Scale = scale } } };
+        var table = new Table { Name = "d", Columns = { new Column { Name = "id", Type = DataType.Int, PrimaryKey = true }, Dec("wide", 38, 37), Dec("money", 6, 3), Dec("big", 38, 15) } };
+        using var reader = _files.WriteAndOpen(table, ParquetBatchFileWriter.Params(),
+        [
+            ["1", "-9.9999999999999999999999999999999999999", "100.123", "12345678901234567890123.12345"],
+            [2, "1.2345678901234567890123456789012345678", -0.5m, "1.5E+3"],
+        ]);
+        var rows = ParquetFixture.ReadAll(reader);
+        Assert.Equal([1, "-9.9999999999999999999999999999999999999", "100.123", "12345678901234567890123.123450000000000"], rows[0]);
+        Assert.Equal([2, "1.2345678901234567890123456789012345678", "-0.500", "1500.000000000000000"], rows[1]);
+    }
+
+    [Fact]
+    public async Task Write_turns_typed_columns_that_need_it_into_string_columns_and_leaves_the_others_typed()
+    {
+        var table = new Table
+        {
+            Name = "w",
+            Columns =
+            {
+                new Column { Name = "id", Type = DataType.Long, PrimaryKey = true },
+                new Column { Name = "n", Type = DataType.Int },
+                new Column { Name = "flag", Type = DataType.Boolean },
+                new Column { Name = "price", Type = DataType.Decimal, Params = new DataTypeParams { Decimal = new DecimalParams { Precision = 10, Scale = 2 } } },
+                new Column { Name = "blob", Type = DataType.Binary },
+            },
+        };
+        var fileParams = ParquetBatchFileWriter.Params(Compression.Zstd, Encryption.None);
+        var path = _files.NewPath("parquet");
+        var written = ParquetBatchFileWriter.Write(path, fileParams, table.Columns,
+        [
+            [1L, ParquetBatchFileWriter.Unmodified, "true", "1.005", "AAH/"],
+            [2L, "not-a-number", false, "2.5", ParquetBatchFileWriter.Unmodified],
+        ]);
+        Assert.True(written.Key.IsEmpty);
+        using var reader = ParquetBatchFileReader.Open(path, fileParams, new Dictionary<string, Google.Protobuf.ByteString>(), table);
+
+        // n (a marker, a bad number) and price (3 decimals for scale 2) are strings; flag and blob keep their types.
+        await using (var parquet = await global::Parquet.ParquetReader.CreateAsync(path))
+        {
+            Assert.Equal([typeof(long), typeof(ReadOnlyMemory<char>), typeof(bool), typeof(ReadOnlyMemory<char>), typeof(ReadOnlyMemory<byte>)], parquet.Schema.GetDataFields().Select(f => f.ClrType));
+        }
+
+        Assert.True(reader.Read());
+        Assert.True(reader.IsUnmodified(1));
+        Assert.True(reader.GetBoolean(2));
+        Assert.Equal("1.005", reader.GetRawString(3));
+        Assert.Equal(new byte[] { 0, 1, 255 }, reader.GetBinary(4));
+        Assert.True(reader.Read());
+        Assert.Equal("not-a-number", reader.GetRawString(1));
+        Assert.Throws<BatchFileException>(() => reader.GetInt32(1));
+        Assert.Equal("2.5", reader.GetRawString(3));
+        Assert.True(reader.IsUnmodified(4));
+    }
+
+    [Fact]
     public void The_writer_refuses_an_unmodified_marker_in_a_typed_column()
     {
         var path = _files.NewPath();

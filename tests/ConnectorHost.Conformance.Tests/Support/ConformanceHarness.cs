@@ -8,7 +8,7 @@ namespace ConnectorHost.Conformance.Tests.Support;
 
 /// <summary>
 /// Destination-agnostic helpers over a <see cref="DestinationUnderTest"/>: requests with the configuration filled
-/// in, real batch files (zstd + AES, fresh key each), and landed rows in <see cref="CanonicalValue"/> form.
+/// in, real batch files (CSV or Parquet, zstd + AES, fresh key each), and landed rows in <see cref="CanonicalValue"/> form.
 /// </summary>
 public sealed class ConformanceHarness(DestinationUnderTest destination)
 {
@@ -77,22 +77,51 @@ public sealed class ConformanceHarness(DestinationUnderTest destination)
         return await Destination.Connector.MigrateAsync(request, default);
     }
 
-    /// <summary>A batch file: header and rows (<see cref="BatchFileWriter.Unmodified"/> for unmodified cells).</summary>
-    public string File(string[] header, params object?[][] rows)
+    /// <summary>
+    /// A batch file in the destination's format (<see cref="DestinationUnderTest.BatchFileFormat"/>): header and rows
+    /// (<see cref="BatchFileWriter.Unmodified"/> for unmodified cells), typed by the table's columns.
+    /// </summary>
+    public string File(Table table, string[] header, params object?[][] rows) => File(Destination.BatchFileFormat, table, header, rows);
+
+    /// <summary>
+    /// A batch file in <paramref name="format"/>, zstd (Parquet: its pages) and AES with a fresh key. Parquet columns
+    /// take their types from the table (a header column the table lacks is a string); a typed column holding the
+    /// unmodified marker or a value its Parquet type cannot carry becomes a string column, as the reader documents.
+    /// </summary>
+    public string File(BatchFileFormat format, Table table, string[] header, params object?[][] rows)
     {
-        var path = Path.Combine(Destination.WorkDirectory, $"batch-{Interlocked.Increment(ref _fileCounter)}.csv.zst.aes");
-        using var writer = BatchFileWriter.Create(path, FileParams, header);
-        foreach (var row in rows)
+        var number = Interlocked.Increment(ref _fileCounter);
+        WrittenBatchFile written;
+        if (format == BatchFileFormat.Parquet)
         {
-            writer.WriteRow(row);
+            var columns = header.Select(name => table.Columns.FirstOrDefault(c => c.Name == name) ?? new Column { Name = name, Type = DataType.String }).ToList();
+            written = ParquetBatchFileWriter.Write(Path.Combine(Destination.WorkDirectory, $"batch-{number}.parquet.aes"), FileParams, columns, rows);
+        }
+        else
+        {
+            written = BatchFileWriter.Write(Path.Combine(Destination.WorkDirectory, $"batch-{number}.csv.zst.aes"), FileParams, header, rows);
         }
 
+        return Keep(written);
+    }
+
+    /// <summary>A file holding exactly <paramref name="content"/>, AES-encrypted with a fresh key and not compressed (for damaged-file cases).</summary>
+    public string RawFile(string name, ReadOnlySpan<byte> content)
+    {
+        var path = Path.Combine(Destination.WorkDirectory, name);
+        var key = BatchFileWriter.NewKey();
+        BatchFileWriter.WriteRaw(path, BatchFileWriter.Params(Compression.Off), content, key);
+        return Keep(new WrittenBatchFile(path, ByteString.CopyFrom(key)));
+    }
+
+    private string Keep(WrittenBatchFile written)
+    {
         lock (Keys)
         {
-            Keys[path] = writer.KeyBytes;
+            Keys[written.Path] = written.Key;
         }
 
-        return path;
+        return written.Path;
     }
 
     public WriteBatchRequest Batch(Table table, IEnumerable<string>? replace = null, IEnumerable<string>? update = null, IEnumerable<string>? delete = null, string schema = Schema)

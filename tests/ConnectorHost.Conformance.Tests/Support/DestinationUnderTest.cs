@@ -1,4 +1,5 @@
 using ConnectorHost.Abstractions.Destination;
+using FivetranSdk.V2;
 
 namespace ConnectorHost.Conformance.Tests.Support;
 
@@ -6,8 +7,18 @@ namespace ConnectorHost.Conformance.Tests.Support;
 /// One destination plugin on fresh, private storage, plus the test-side knowledge of how it stores rows: a row
 /// reader that queries its storage directly (never through the plugin), so the suite asserts what really landed.
 /// </summary>
-public abstract class DestinationUnderTest : IAsyncDisposable
+/// <param name="batchFileFormat">The format the plugin is told to ask for (operator setting batchFileFormat) and the suite writes.</param>
+public abstract class DestinationUnderTest(BatchFileFormat batchFileFormat) : IAsyncDisposable
 {
+    /// <summary>The batch-file format the plugin's Capabilities ask for and the suite's batch files are written in.</summary>
+    public BatchFileFormat BatchFileFormat { get; } = batchFileFormat;
+
+    /// <summary>The operator settings the plugin is constructed with (plugins.json <c>destination.settings</c>).</summary>
+    public IReadOnlyDictionary<string, string> OperatorSettings => SettingsFor(BatchFileFormat);
+
+    public static IReadOnlyDictionary<string, string> SettingsFor(BatchFileFormat format) =>
+        new Dictionary<string, string> { [BatchFileFormatSetting.Key] = format == BatchFileFormat.Parquet ? "PARQUET" : "CSV" };
+
     /// <summary>The plugin, constructed in process with a PluginContext.</summary>
     public abstract IDestinationConnector Connector { get; }
 

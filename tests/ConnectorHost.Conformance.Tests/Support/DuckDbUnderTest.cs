@@ -2,6 +2,7 @@ using ConnectorHost.Abstractions.Destination;
 using ConnectorHost.Abstractions.Plugins;
 using DuckDB.NET.Data;
 using DuckDbDestination;
+using FivetranSdk.V2;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ConnectorHost.Conformance.Tests.Support;
@@ -12,10 +13,11 @@ public sealed class DuckDbUnderTest : DestinationUnderTest
     private readonly string _databasePath;
     private readonly DuckDbDestinationConnector _connector;
 
-    public DuckDbUnderTest()
+    public DuckDbUnderTest(BatchFileFormat batchFileFormat)
+        : base(batchFileFormat)
     {
         var data = Path.Combine(WorkDirectory, "data");
-        _connector = new DuckDbDestinationConnector(new PluginContext("DuckDbDestination", WorkDirectory, data, NullLoggerFactory.Instance));
+        _connector = new DuckDbDestinationConnector(new PluginContext("DuckDbDestination", WorkDirectory, data, NullLoggerFactory.Instance, OperatorSettings));
         _databasePath = Path.Combine(data, "destination.duckdb");
         Configuration = new Dictionary<string, string>();
     }

@@ -1,6 +1,7 @@
 using ConnectorHost.Abstractions.Destination;
 using ConnectorHost.Abstractions.Plugins;
 using Microsoft.Extensions.Logging.Abstractions;
+using FivetranSdk.V2;
 using Npgsql;
 using PostgresDestination;
 
@@ -16,12 +17,13 @@ public sealed class PostgresUnderTest : DestinationUnderTest
     private readonly IDestinationConnector? _throughHost;
     private readonly string _prefix = "ct" + Guid.NewGuid().ToString("N")[..10] + "_";
 
-    private PostgresUnderTest(Dictionary<string, string> configuration, IDestinationConnector? throughHost)
+    private PostgresUnderTest(BatchFileFormat batchFileFormat, Dictionary<string, string> configuration, IDestinationConnector? throughHost)
+        : base(batchFileFormat)
     {
         _throughHost = throughHost;
         Configuration = configuration;
         Configuration["schema_prefix"] = _prefix;
-        _connector = new PostgresDestinationConnector(new PluginContext("PostgresDestination", WorkDirectory, Path.Combine(WorkDirectory, "data"), NullLoggerFactory.Instance));
+        _connector = new PostgresDestinationConnector(new PluginContext("PostgresDestination", WorkDirectory, Path.Combine(WorkDirectory, "data"), NullLoggerFactory.Instance, OperatorSettings));
     }
 
     /// <summary>The server settings from the environment; fails (never skips) when tests/postgres/start.sh was not run.</summary>
@@ -44,9 +46,9 @@ public sealed class PostgresUnderTest : DestinationUnderTest
         };
     }
 
-    /// <param name="throughHost">The plugin as a running host serves it (over gRPC); null: in process.</param>
-    public static Task<DestinationUnderTest> StartAsync(IDestinationConnector? throughHost = null) =>
-        Task.FromResult<DestinationUnderTest>(new PostgresUnderTest(ServerConfiguration(), throughHost));
+    /// <param name="throughHost">The plugin as a running host serves it (over gRPC, with the same operator settings); null: in process.</param>
+    public static Task<DestinationUnderTest> StartAsync(BatchFileFormat batchFileFormat, IDestinationConnector? throughHost = null) =>
+        Task.FromResult<DestinationUnderTest>(new PostgresUnderTest(batchFileFormat, ServerConfiguration(), throughHost));
 
     public override IDestinationConnector Connector => _throughHost ?? _connector;
 

@@ -1,5 +1,6 @@
 using ConnectorHost.Abstractions.Destination;
 using ConnectorHost.Abstractions.Plugins;
+using FivetranSdk.V2;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using SqliteDestination;
@@ -11,10 +12,11 @@ public sealed class SqliteUnderTest : DestinationUnderTest
 {
     private readonly string _databasePath;
 
-    public SqliteUnderTest()
+    public SqliteUnderTest(BatchFileFormat batchFileFormat)
+        : base(batchFileFormat)
     {
         var data = Path.Combine(WorkDirectory, "data");
-        Connector = new SqliteDestinationConnector(new PluginContext("SqliteDestination", WorkDirectory, data, NullLoggerFactory.Instance));
+        Connector = new SqliteDestinationConnector(new PluginContext("SqliteDestination", WorkDirectory, data, NullLoggerFactory.Instance, OperatorSettings));
         _databasePath = Path.Combine(data, "destination.db");
         Configuration = new Dictionary<string, string>();
     }

@@ -1,11 +1,15 @@
 using System.Globalization;
+using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using ConnectorHost.Abstractions.BatchFiles;
+using ConnectorHost.Abstractions.BatchFiles.Parquet;
+using ConnectorHost.Abstractions.BatchFiles.Values;
 using FivetranSdk.V2;
 using Google.Protobuf;
 using Parquet;
-using ConnectorHost.Abstractions.BatchFiles.Parquet;
+using Parquet.Data;
 using Parquet.Schema;
 
 namespace ConnectorHost.Testing.BatchFiles;
@@ -20,9 +24,11 @@ namespace ConnectorHost.Testing.BatchFiles;
 /// <para>
 /// Cells: null is a native Parquet null. <see cref="Unmodified"/> writes file_params.unmodified_string, which only a
 /// text or binary column can hold (the reader's marker rule); name typed columns that need it in
-/// <c>textColumns</c> to write them as UTF-8 strings (read back exactly like CSV cells).
+/// <c>textColumns</c> to write them as UTF-8 strings (read back exactly like CSV cells), or let
+/// <see cref="Write"/> choose them. A string given for a typed column is read the way the CSV cell would be
+/// (Java's text forms; base64 for BINARY). DECIMAL keeps every digit of DECIMAL(38, s).
 /// </para>
-/// API mirrors <see cref="BatchFileWriter"/> (Create, WriteRow, Dispose, Key, Params).
+/// API mirrors <see cref="BatchFileWriter"/> (Create, Write, WriteRow, Dispose, Key, Params).
 /// </summary>
 public sealed class ParquetBatchFileWriter : IDisposable
 {
@@ -61,6 +67,7 @@ public sealed class ParquetBatchFileWriter : IDisposable
         {
             var options = new ParquetOptions
             {
+                UseBigDecimal = true,
                 CompressionMethod = fileParams.Compression switch
                 {
                     Compression.Zstd => CompressionMethod.Zstd,
@@ -95,6 +102,46 @@ public sealed class ParquetBatchFileWriter : IDisposable
             ? column
             : throw new ArgumentException($"Table '{table.Name}' has no column '{name}'.", nameof(columns))).ToList();
         return new(path, fileParams, chosen, key, rowGroupSize, textColumns);
+    }
+
+    /// <summary>
+    /// Writes a whole file (values as <see cref="WriteRow"/> takes them) with a random key unless given; returns its
+    /// path and the key as a request's <c>keys</c> map holds it. Every row a CSV file can carry can be written: a
+    /// typed column that holds the unmodified marker, or a value its Parquet type cannot carry exactly (a string that
+    /// does not parse as the type, a decimal with more digits than the column's scale or precision), is written as
+    /// a UTF-8 string column for this file, which the reader takes exactly like the CSV cell.
+    /// </summary>
+    public static WrittenBatchFile Write(string path, FileParams fileParams, IReadOnlyList<Column> columns, IEnumerable<object?[]> rows, byte[]? key = null,
+        int rowGroupSize = DefaultRowGroupSize)
+    {
+        var buffered = rows.ToList();
+        var textColumns = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < columns.Count; i++)
+        {
+            var column = columns[i];
+            if (IsTextType(column.Type))
+            {
+                continue;
+            }
+            foreach (var row in buffered)
+            {
+                var value = i < row.Length ? row[i] : null;
+                var fitsTyped = value is null
+                    || (ReferenceEquals(value, Unmodified) ? column.Type == DataType.Binary : TryConvertTyped(column, value, out _));
+                if (!fitsTyped)
+                {
+                    textColumns.Add(column.Name);
+                    break;
+                }
+            }
+        }
+
+        using var writer = Create(path, fileParams, columns, key, rowGroupSize, textColumns);
+        foreach (var row in buffered)
+        {
+            writer.WriteRow(row);
+        }
+        return new WrittenBatchFile(path, writer.KeyBytes);
     }
 
     /// <summary>File params as Fivetran sends them, with the tester's null and unmodified markers.</summary>
@@ -160,17 +207,88 @@ public sealed class ParquetBatchFileWriter : IDisposable
         {
             return value as string ?? CellText.Format(value);
         }
-        return column.Type switch
+        return TryConvertTyped(column, value, out var typed)
+            ? typed
+            : throw new ArgumentException(
+                $"Column '{column.Name}' is a typed Parquet column ({column.Type}) and cannot hold the {value.GetType().Name} value {BatchFileException.Quote(value.ToString() ?? "")}; name it in textColumns.");
+    }
+
+    /// <summary>
+    /// The value as the typed Parquet column stores it: numbers of any .NET numeric type, bool, byte[], or a string
+    /// read like the CSV cell. False when it does not fit the type exactly.
+    /// </summary>
+    private static bool TryConvertTyped(Column column, object value, out object? typed)
+    {
+        typed = null;
+        try
         {
-            DataType.Boolean => (bool)value,
-            DataType.Short or DataType.Int => System.Convert.ToInt32(value, CultureInfo.InvariantCulture),
-            DataType.Long => System.Convert.ToInt64(value, CultureInfo.InvariantCulture),
-            DataType.Float => System.Convert.ToSingle(value, CultureInfo.InvariantCulture),
-            DataType.Double => System.Convert.ToDouble(value, CultureInfo.InvariantCulture),
-            DataType.Decimal => value is string s ? decimal.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture) : System.Convert.ToDecimal(value, CultureInfo.InvariantCulture),
-            DataType.Binary => value as byte[] ?? throw new ArgumentException($"Column '{column.Name}' is BINARY: pass a byte[]."),
-            _ => throw new InvalidOperationException($"Column '{column.Name}' of type {column.Type} should be a text column."),
-        };
+            if (value is string text)
+            {
+                return TryParseTyped(column, Encoding.UTF8.GetBytes(text), out typed);
+            }
+            typed = column.Type switch
+            {
+                DataType.Boolean => value as bool?,
+                DataType.Short or DataType.Int => System.Convert.ToInt32(value, CultureInfo.InvariantCulture),
+                DataType.Long => System.Convert.ToInt64(value, CultureInfo.InvariantCulture),
+                DataType.Float => System.Convert.ToSingle(value, CultureInfo.InvariantCulture),
+                DataType.Double => System.Convert.ToDouble(value, CultureInfo.InvariantCulture),
+                DataType.Decimal => value is IFormattable number ? ToBigDecimal(column, number.ToString(null, CultureInfo.InvariantCulture)) : null,
+                DataType.Binary => value as byte[],
+                _ => null,
+            };
+            return typed is not null;
+        }
+        catch (Exception e) when (e is InvalidCastException or FormatException or OverflowException or ArgumentOutOfRangeException)
+        {
+            return false;
+        }
+    }
+
+    private static bool TryParseTyped(Column column, byte[] utf8, out object? typed)
+    {
+        typed = null;
+        switch (column.Type)
+        {
+            case DataType.Boolean when CellParsers.TryParseBoolean(utf8, out var flag): typed = flag; break;
+            case DataType.Short or DataType.Int when CellParsers.TryParseInt32(utf8, out var int32): typed = int32; break;
+            case DataType.Long when CellParsers.TryParseInt64(utf8, out var int64): typed = int64; break;
+            case DataType.Float when CellParsers.TryParseSingle(utf8, out var single): typed = single; break;
+            case DataType.Double when CellParsers.TryParseDouble(utf8, out var @double): typed = @double; break;
+            case DataType.Decimal when CellParsers.TryParseDecimal(utf8, out var plain): typed = ToBigDecimal(column, plain); break;
+            case DataType.Binary when CellParsers.TryParseBase64(utf8, out var bytes): typed = bytes; break;
+        }
+        return typed is not null;
+    }
+
+    /// <summary>A decimal's text at the column's scale; null when that would drop a non-zero digit or exceed the precision.</summary>
+    private static BigDecimal? ToBigDecimal(Column column, string text)
+    {
+        if (!CellParsers.TryParseDecimal(Encoding.UTF8.GetBytes(text), out var plain))
+        {
+            return null;
+        }
+        var precision = Precision(column);
+        var scale = Scale(column);
+        var negative = plain.StartsWith('-');
+        var unsigned = negative ? plain[1..] : plain;
+        var point = unsigned.IndexOf('.');
+        var integer = (point < 0 ? unsigned : unsigned[..point]).TrimStart('0');
+        var fraction = point < 0 ? "" : unsigned[(point + 1)..];
+        if (fraction.Length > scale)
+        {
+            if (fraction.AsSpan(scale).ContainsAnyExcept('0'))
+            {
+                return null;
+            }
+            fraction = fraction[..scale];
+        }
+        if (integer.Length + scale > precision)
+        {
+            return null;
+        }
+        var unscaled = BigInteger.Parse(integer + fraction.PadRight(scale, '0') is { Length: > 0 } digits ? digits : "0", CultureInfo.InvariantCulture);
+        return new BigDecimal(negative ? -unscaled : unscaled, precision, scale);
     }
 
     private void FlushRowGroup()
@@ -207,7 +325,7 @@ public sealed class ParquetBatchFileWriter : IDisposable
                     DataType.Long => rowGroup.WriteAsync<long>(field, values.Select(v => (long?)v).ToArray().AsMemory()),
                     DataType.Float => rowGroup.WriteAsync<float>(field, values.Select(v => (float?)v).ToArray().AsMemory()),
                     DataType.Double => rowGroup.WriteAsync<double>(field, values.Select(v => (double?)v).ToArray().AsMemory()),
-                    DataType.Decimal => rowGroup.WriteAsync<decimal>(field, values.Select(v => (decimal?)v).ToArray().AsMemory()),
+                    DataType.Decimal => rowGroup.WriteAsync<BigDecimal>(field, values.Select(v => (BigDecimal?)v).ToArray().AsMemory()),
                     _ => rowGroup.WriteAsync(field, values.Cast<byte[]?>().ToArray()!),
                 };
                 write.GetAwaiter().GetResult();
@@ -232,7 +350,8 @@ public sealed class ParquetBatchFileWriter : IDisposable
             DataType.Long => new DataField<long?>(column.Name),
             DataType.Float => new DataField<float?>(column.Name),
             DataType.Double => new DataField<double?>(column.Name),
-            DataType.Decimal => new DecimalDataField(column.Name, Precision(column), Scale(column), isNullable: true),
+            // Fixed-length bytes whatever the precision: Parquet.Net encodes BigDecimal values only that way.
+            DataType.Decimal => new BigDecimalDataField(column.Name, Precision(column), Scale(column), isNullable: true),
             _ => new DataField<byte[]>(column.Name, true),
         };
     }

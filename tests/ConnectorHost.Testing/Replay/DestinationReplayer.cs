@@ -15,7 +15,8 @@ namespace ConnectorHost.Testing.Replay;
 /// Replays Fivetran destination-tester input files against any <see cref="IDestinationConnector"/> (a plugin in
 /// process, or a destination over gRPC through <see cref="Grpc.GrpcDestinationConnector"/>), the way the tester does:
 /// CreateTable / AlterTable with Fivetran's system columns added, every record operation as real batch files
-/// (CSV in table column order, null and unmodified markers, zstd/gzip, AES-256-CBC with a fresh key per file),
+/// (CSV in table column order or Parquet per <see cref="ReplayOptions.BatchFileFormat"/>, null and unmodified
+/// markers, zstd/gzip, AES-256-CBC with a fresh key per file),
 /// history-mode tables through WriteHistoryBatch with earliest-start files, truncates with the sync time as
 /// cut-off, schema migrations through AlterTable (DDL) or Migrate, then DescribeTable. Every call lands in the
 /// returned <see cref="ReplayReport"/>; a failing call does not stop the replay.
@@ -405,7 +406,7 @@ public sealed class DestinationReplayer
             {
                 case "upsert":
                     role = "replace";
-                    path = WriteFile(columns.Select(c => c.Name).ToList(), records.Select(r => columns.Select(c => c.Name switch
+                    path = WriteFile(columns, records.Select(r => columns.Select(c => c.Name switch
                     {
                         SyncedColumn => FormatUtc(Now),
                         DeletedColumn => "false",
@@ -415,7 +416,7 @@ public sealed class DestinationReplayer
                     break;
                 case "update" or "soft_delete":
                     role = "update";
-                    path = WriteFile(columns.Select(c => c.Name).ToList(), records.Select(r => columns.Select(c => c.Name switch
+                    path = WriteFile(columns, records.Select(r => columns.Select(c => c.Name switch
                     {
                         SyncedColumn => FormatUtc(Now),
                         DeletedColumn => kind == "soft_delete" ? "true" : "false",
@@ -426,7 +427,7 @@ public sealed class DestinationReplayer
                 default:
                     role = "delete";
                     var deleteColumns = columns.Where(c => c.PrimaryKey || c.Name == SyncedColumn).ToList();
-                    path = WriteFile(deleteColumns.Select(c => c.Name).ToList(), records.Select(r => deleteColumns.Select(c => c.Name == SyncedColumn ? FormatUtc(Now) : Cell(c, r, missingIsUnmodified: false)).ToList()), keys);
+                    path = WriteFile(deleteColumns, records.Select(r => deleteColumns.Select(c => c.Name == SyncedColumn ? FormatUtc(Now) : Cell(c, r, missingIsUnmodified: false)).ToList()), keys);
                     break;
             }
 
@@ -455,8 +456,8 @@ public sealed class DestinationReplayer
             {
                 // Versions of one key in time order: each ends 1 ms before the next starts; the last is active.
                 var ordered = versions.OrderBy(v => v.Key, StringComparer.Ordinal).ThenBy(v => v.Start).ThenBy(v => v.Index).ToList();
-                var earliestHeader = keyColumns.Select(k => k.Name).Append(StartColumn).ToList();
-                var earliest = WriteFile(earliestHeader,
+                var earliestColumns = keyColumns.Append(columns.Single(c => c.Name == StartColumn)).ToList();
+                var earliest = WriteFile(earliestColumns,
                     ordered.GroupBy(v => v.Key).Select(g => g.First()).Select(v => keyColumns.Select(k => Cell(k, v.Record, false)).Append(FormatUtc(v.Start)).ToList()),
                     keys);
                 files.Add(("earliest_start", earliest, ordered.Select(v => v.Key).Distinct().Count()));
@@ -476,7 +477,7 @@ public sealed class DestinationReplayer
                     }).ToList());
                 }
 
-                var path = WriteFile(columns.Select(c => c.Name).ToList(), rows, keys);
+                var path = WriteFile(columns, rows, keys);
                 var role = kind == "upsert" ? "replace" : "update";
                 files.Add((role, path, rows.Count));
                 (kind == "upsert" ? request.ReplaceFiles : request.UpdateFiles).Add(path);
@@ -485,7 +486,7 @@ public sealed class DestinationReplayer
             {
                 // delete and soft_delete both close the active version at the operation time.
                 var deleteColumns = columns.Where(c => c.PrimaryKey || c.Name is EndColumn or ActiveColumn or SyncedColumn).ToList();
-                var path = WriteFile(deleteColumns.Select(c => c.Name).ToList(), versions.Select(v => deleteColumns.Select(c => c.Name switch
+                var path = WriteFile(deleteColumns, versions.Select(v => deleteColumns.Select(c => c.Name switch
                 {
                     StartColumn => owner._fileParams.NullString,
                     EndColumn => FormatUtc(v.Start),
@@ -517,7 +518,7 @@ public sealed class DestinationReplayer
                 : throw new TesterInputException(inputName, $"op_time '{node}' is not a timestamp");
         }
 
-        /// <summary>A record's value for a column as the platform writes it in a CSV cell.</summary>
+        /// <summary>A record's value for a column as the platform writes it in a CSV cell (<see cref="WriteFile"/> turns it into a Parquet value).</summary>
         private string Cell(Column column, JsonObject record, bool missingIsUnmodified)
         {
             if (!record.TryGetPropertyValue(column.Name, out var node))
@@ -534,12 +535,33 @@ public sealed class DestinationReplayer
             };
         }
 
-        private string WriteFile(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows, Dictionary<string, ByteString> keys)
+        /// <summary>
+        /// One batch file in the format the options ask for, its key added to <paramref name="keys"/>. Cells are CSV
+        /// text; for Parquet the null marker becomes a native null, the unmodified marker stays a marker (typed
+        /// columns holding it become string columns, as the abstractions' Parquet reader documents) and every other
+        /// cell becomes a value of the column's Parquet type.
+        /// </summary>
+        private string WriteFile(IReadOnlyList<Column> columns, IEnumerable<IReadOnlyList<string>> rows, Dictionary<string, ByteString> keys)
         {
-            var extension = (Options.Compression switch { Compression.Zstd => ".zst", Compression.Gzip => ".gz", _ => "" })
-                + (Options.Encryption == Encryption.Aes ? ".aes" : "");
-            var path = Path.Combine(directory, $"batch-{Interlocked.Increment(ref owner._fileCounter):D5}.csv{extension}");
-            using var writer = BatchFileWriter.Create(path, owner._fileParams, header);
+            var number = Interlocked.Increment(ref owner._fileCounter);
+            var encryption = Options.Encryption == Encryption.Aes ? ".aes" : "";
+            string path;
+            if (Options.BatchFileFormat == BatchFileFormat.Parquet)
+            {
+                // Parquet compresses its own pages with the codec file_params names: no outer compression layer.
+                path = Path.Combine(directory, $"batch-{number:D5}.parquet{encryption}");
+                var fileParams = owner._fileParams;
+                var values = rows.Select(row => row.Select(cell =>
+                    cell == fileParams.NullString ? null
+                    : cell == fileParams.UnmodifiedString ? ParquetBatchFileWriter.Unmodified
+                    : (object)cell).ToArray());
+                keys[path] = ParquetBatchFileWriter.Write(path, fileParams, columns, values).Key;
+                return path;
+            }
+
+            var compression = Options.Compression switch { Compression.Zstd => ".zst", Compression.Gzip => ".gz", _ => "" };
+            path = Path.Combine(directory, $"batch-{number:D5}.csv{compression}{encryption}");
+            using var writer = BatchFileWriter.Create(path, owner._fileParams, columns.Select(c => c.Name).ToList());
             foreach (var row in rows)
             {
                 writer.WriteRawRow(row);

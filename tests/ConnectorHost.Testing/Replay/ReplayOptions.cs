@@ -11,6 +11,10 @@ public sealed record ReplayOptions
     /// <summary>The destination's configuration, sent with every request.</summary>
     public Dictionary<string, string> Configuration { get; init; } = new(StringComparer.Ordinal);
 
+    /// <summary>CSV (the platform's default) or Parquet, as a destination's Capabilities would ask for.</summary>
+    public BatchFileFormat BatchFileFormat { get; init; } = BatchFileFormat.Csv;
+
+    /// <summary>CSV: the file's compression. Parquet: the codec of its pages (Parquet has no outer compression layer).</summary>
     public Compression Compression { get; init; } = Compression.Zstd;
 
     public Encryption Encryption { get; init; } = Encryption.Aes;

@@ -213,9 +213,9 @@ public sealed class BatchHardeningTests : IDisposable
         var dec = new Column { Name = "amount", Type = DataType.Decimal, Params = new DataTypeParams { Decimal = new DecimalParams { Precision = 10, Scale = 2 } } };
         var table = await _p.CreateAsync(Table("t", Col("id", DataType.Int, pk: true), dec));
         await _p.WriteAsync(table, _p.File(["id", "amount"],
-            [1, "123.456"], [2, "-0.004"], [3, "99999999.99"], [4, "-2.345"], [5, "1.5E+3"], [6, "7"], [7, "0.125"]));
+            [1, "123.456"], [2, "-0.004"], [3, "99999999.99"], [4, "-2.345"], [5, "1.5E+3"], [6, "7"], [7, "0.125"], [8, "1.50"], [9, "20.00"]));
         Assert.Equal(
-            ["123.46", "0.00", "99999999.99", "-2.35", "1500", "7", "0.13"],
+            ["123.46", "0", "99999999.99", "-2.35", "1500", "7", "0.13", "1.5", "20"],
             _p.Rows("t", "amount", "id").Select(r => (string)r[0]!));
         var before = _p.Rows("t", "id, amount", "id");
 

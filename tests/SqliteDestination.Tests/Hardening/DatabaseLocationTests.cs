@@ -117,6 +117,7 @@ public sealed class DatabaseLocationTests : IDisposable
     [InlineData("allowedDatabaseRoots", "relative/folder", "is not an absolute folder path")]
     [InlineData("maxRowBytes", "12", "must be a whole number of bytes from 1024")]
     [InlineData("maxOpenDatabases", "none", "must be a whole number of databases from 1")]
+    [InlineData("batchFileFormat", "AVRO", "must be CSV or PARQUET")]
     public void An_operator_setting_the_plugin_cannot_use_fails_its_construction_naming_it(string key, string value, string problem)
     {
         var error = Assert.Throws<ArgumentException>(() => new PluginUnderTest(new Dictionary<string, string> { [key] = value }));
