@@ -17,7 +17,8 @@ internal static class DestinationWriteBenchmark
     public const int DefaultTableRows = 1_000_000;
     public const int ChangeRows = 100_000;
 
-    public static async Task RunAsync(IDestinationConnector destination, Dictionary<string, string> configuration, int tableRows, int replaceTarget, string folder)
+    /// <param name="measuredProcessId">The process whose peak RSS is reported: the host's when called through it.</param>
+    public static async Task RunAsync(IDestinationConnector destination, Dictionary<string, string> configuration, int tableRows, int replaceTarget, string folder, int measuredProcessId)
     {
         Console.WriteLine("Preparing batch files...");
         var (replacePath, replaceKey) = BenchBatchFile.GetOrCreate(tableRows);
@@ -30,24 +31,24 @@ internal static class DestinationWriteBenchmark
         await CreateAsync(destination, configuration, SqliteBenchFiles.HistoryTable());
 
         GC.Collect();
-        var processId = Environment.ProcessId;
+        var processId = measuredProcessId;
         PeakRss.Reset(processId);
         var baseline = PeakRss.CurrentBytes(processId);
-        await MeasureAsync($"replace {tableRows:N0} rows into an empty table", tableRows, replaceTarget,
+        await MeasureAsync(processId, $"replace {tableRows:N0} rows into an empty table", tableRows, replaceTarget,
             () => destination.WriteBatchAsync(Batch(configuration, table, replacePath, replaceKey, r => r.ReplaceFiles), default));
         var peak = PeakRss.PeakBytes(processId);
         Console.WriteLine($"  peak RSS during the replace: {peak / 1048576.0:F0} MiB (baseline before it {baseline / 1048576.0:F0} MiB, +{(peak - baseline) / 1048576.0:F0} MiB)");
 
-        await MeasureAsync($"update {ChangeRows:N0} rows (3 of 7 columns unmodified) in a {tableRows:N0}-row table", ChangeRows, 0,
+        await MeasureAsync(processId, $"update {ChangeRows:N0} rows (3 of 7 columns unmodified) in a {tableRows:N0}-row table", ChangeRows, 0,
             () => destination.WriteBatchAsync(Batch(configuration, table, update.Path, update.Key, r => r.UpdateFiles), default));
-        await MeasureAsync($"delete {ChangeRows:N0} rows", ChangeRows, 0,
+        await MeasureAsync(processId, $"delete {ChangeRows:N0} rows", ChangeRows, 0,
             () => destination.WriteBatchAsync(Batch(configuration, table, delete.Path, delete.Key, r => r.DeleteFiles), default));
 
         var historyRequest = new WriteHistoryBatchRequest { SchemaName = "bench", Table = SqliteBenchFiles.HistoryTable(), FileParams = BenchBatchFile.Params() };
         historyRequest.Configuration.Add(configuration);
         historyRequest.ReplaceFiles.Add(history.Path);
         historyRequest.Keys[history.Path] = ByteString.CopyFrom(history.Key);
-        await MeasureAsync($"history replace {tableRows:N0} rows", tableRows, 0, () => destination.WriteHistoryBatchAsync(historyRequest, default));
+        await MeasureAsync(processId, $"history replace {tableRows:N0} rows", tableRows, 0, () => destination.WriteHistoryBatchAsync(historyRequest, default));
     }
 
     private static async Task CreateAsync(IDestinationConnector destination, Dictionary<string, string> configuration, Table table)
@@ -66,15 +67,17 @@ internal static class DestinationWriteBenchmark
         return request;
     }
 
-    private static async Task MeasureAsync(string what, int rows, int target, Func<Task> run)
+    private static async Task MeasureAsync(int processId, string what, int rows, int target, Func<Task> run)
     {
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        using var measured = Process.GetProcessById(processId);
+        var cpu = measured.TotalProcessorTime;
         var stopwatch = Stopwatch.StartNew();
         await run();
         stopwatch.Stop();
-        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        measured.Refresh();
+        cpu = measured.TotalProcessorTime - cpu;
         var rate = rows / stopwatch.Elapsed.TotalSeconds;
         var verdict = target == 0 ? "" : rate >= target ? $" (target >= {target:N0}) OK" : $" (target >= {target:N0}) BELOW TARGET";
-        Console.WriteLine($"{what}: {stopwatch.Elapsed.TotalSeconds:F2} s ({cpu.TotalSeconds:F2} s CPU in this process), {rate:N0} rows/s{verdict}");
+        Console.WriteLine($"{what}: {stopwatch.Elapsed.TotalSeconds:F2} s ({cpu.TotalSeconds:F2} s CPU in the plugin's process), {rate:N0} rows/s{verdict}");
     }
 }

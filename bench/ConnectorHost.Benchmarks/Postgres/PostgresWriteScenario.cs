@@ -1,19 +1,21 @@
 using ConnectorHost.Abstractions.Plugins;
+using ConnectorHost.Abstractions.Destination;
 using ConnectorHost.Benchmarks.Destinations;
+using ConnectorHost.Benchmarks.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using PostgresDestination;
 
 namespace ConnectorHost.Benchmarks.Postgres;
 
 /// <summary>
-/// The PostgreSQL destination in process against the server tests/postgres/start.sh starts (CONNECTORHOST_TEST_PG_*
+/// The PostgreSQL destination, in process or (--host) served by the host over gRPC, against the server tests/postgres/start.sh starts (CONNECTORHOST_TEST_PG_*
 /// variables), in schemas with a fresh prefix that are dropped afterwards: the destination targets.
 /// </summary>
 public sealed class PostgresWriteScenario : IScenario
 {
     public string Name => "postgres-write";
 
-    public string Description => "PostgreSQL destination in process (server from tests/postgres/start.sh): 1M replace, 100k update, 100k delete, 1M history replace; --rows N";
+    public string Description => "PostgreSQL destination (server from tests/postgres/start.sh): 1M replace, 100k update, 100k delete, 1M history replace; --host through the host over gRPC, --rows N";
 
     public async Task<int> RunAsync(string[] args)
     {
@@ -31,8 +33,11 @@ public sealed class PostgresWriteScenario : IScenario
         Directory.CreateDirectory(folder);
         try
         {
-            using var destination = new PostgresDestinationConnector(new PluginContext("PostgresDestination", folder, folder, NullLoggerFactory.Instance));
-            await DestinationWriteBenchmark.RunAsync(destination, configuration, tableRows, 250_000, folder);
+            await using var host = ScenarioArguments.Flag(args, "--host") ? await HostTarget.StartAsync("PostgresDestination") : null;
+            using var inProcess = host is null ? new PostgresDestinationConnector(new PluginContext("PostgresDestination", folder, folder, NullLoggerFactory.Instance)) : null;
+            IDestinationConnector destination = host?.Connector ?? inProcess!;
+            Console.WriteLine(host is null ? "In-process plugin" : $"Through the host (pid {host.ProcessId}) over gRPC");
+            await DestinationWriteBenchmark.RunAsync(destination, configuration, tableRows, 250_000, folder, host?.ProcessId ?? Environment.ProcessId);
             return 0;
         }
         finally

@@ -4,7 +4,7 @@ using ConnectorHost.Testing.Hosting;
 
 namespace ConnectorHost.Benchmarks.Sqlite;
 
-/// <summary>The SQLite destination served by the real host, called over gRPC with Grpc.Net.Client.</summary>
+/// <summary>A destination plugin served by the real host (built into artifacts/plugins), called over gRPC with Grpc.Net.Client.</summary>
 internal sealed class HostTarget : IAsyncDisposable
 {
     private readonly HostProcess _host;
@@ -21,12 +21,15 @@ internal sealed class HostTarget : IAsyncDisposable
 
     public int ProcessId => _host.ProcessId;
 
-    public static async Task<HostTarget> StartAsync() =>
+    public static Task<HostTarget> StartAsync() =>
+        StartAsync("SqliteDestination", new Dictionary<string, string> { ["allowedDatabaseRoots"] = Path.GetTempPath() });
+
+    public static async Task<HostTarget> StartAsync(string destinationPlugin, Dictionary<string, string>? settings = null) =>
         new(await HostProcess.StartAsync(new HostConfig
         {
             PluginsDirectory = RepoPaths.PluginsDirectory,
-            DestinationPlugin = "SqliteDestination",
-            DestinationSettings = new Dictionary<string, string> { ["allowedDatabaseRoots"] = Path.GetTempPath() },
+            DestinationPlugin = destinationPlugin,
+            DestinationSettings = settings,
         }));
 
     public async ValueTask DisposeAsync()
