@@ -22,5 +22,5 @@ internal static class ScenarioArguments
     }
 
     private static bool IsOptionValue(string[] args, int index) =>
-        index > 0 && args[index - 1] is "--rows";
+        index > 0 && args[index - 1] is "--rows" or "--row-group" or "--format";
 }
