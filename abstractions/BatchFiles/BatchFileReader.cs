@@ -24,7 +24,7 @@ namespace ConnectorHost.Abstractions.BatchFiles;
 /// </para>
 /// Every problem with the file raises <see cref="BatchFileException"/> naming the file, row and column.
 /// </summary>
-public sealed class BatchFileReader : IDisposable
+public sealed class BatchFileReader : IDisposable, ITypedCells
 {
     private const string HistoryStartColumn = "_fivetran_start";
 
@@ -363,34 +363,10 @@ public sealed class BatchFileReader : IDisposable
     /// double, DateOnly, DateTime (naive), DateTimeOffset (UTC), TimeOnly, byte[] (BINARY) or string (STRING, JSON,
     /// XML, UNSPECIFIED); null for a NULL cell. An unmodified cell throws: check <see cref="GetState"/> first.
     /// </summary>
-    public object? GetValue(int ordinal)
-    {
-        if (_parquet is not null)
-        {
-            return _parquet.GetValue(ordinal);
-        }
+    public object? GetValue(int ordinal) => CellValue.Get(this, ordinal);
 
-        if (GetState(ordinal) == CellState.Null)
-        {
-            return null;
-        }
-        return _types[ordinal] switch
-        {
-            DataType.Boolean => GetBoolean(ordinal),
-            DataType.Short => GetInt16(ordinal),
-            DataType.Int => GetInt32(ordinal),
-            DataType.Long => GetInt64(ordinal),
-            DataType.Decimal => GetDecimalString(ordinal),
-            DataType.Float => GetSingle(ordinal),
-            DataType.Double => GetDouble(ordinal),
-            DataType.NaiveDate => GetDate(ordinal),
-            DataType.NaiveTime => GetTime(ordinal),
-            DataType.NaiveDatetime => GetNaiveDateTime(ordinal),
-            DataType.UtcDatetime => GetUtcDateTime(ordinal),
-            DataType.Binary => GetBinary(ordinal),
-            _ => GetString(ordinal),
-        };
-    }
+    object ITypedCells.GetUntypedValue(int ordinal) =>
+        _parquet is not null ? ((ITypedCells)_parquet).GetUntypedValue(ordinal) : GetString(ordinal);
 
     private ReadOnlySpan<byte> ValueBytes(int ordinal)
     {

@@ -29,7 +29,7 @@ namespace ConnectorHost.Abstractions.BatchFiles;
 /// Every problem with the file raises <see cref="BatchFileException"/> naming the file, the row (and row group) and
 /// the column.
 /// </summary>
-public sealed class ParquetBatchFileReader : IDisposable
+public sealed class ParquetBatchFileReader : IDisposable, ITypedCells
 {
     private const string HistoryStartColumn = "_fivetran_start";
     private const int MaxQuotedProblemLength = 200;
@@ -529,32 +529,9 @@ public sealed class ParquetBatchFileReader : IDisposable
     /// byte[] or string; null for a NULL cell. Columns the table lacks give their Parquet value as .NET value.
     /// An unmodified cell throws: check <see cref="GetState"/> first.
     /// </summary>
-    public object? GetValue(int ordinal)
-    {
-        if (GetState(ordinal) == CellState.Null)
-        {
-            return null;
-        }
-        return _types[ordinal] switch
-        {
-            DataType.Boolean => GetBoolean(ordinal),
-            DataType.Short => GetInt16(ordinal),
-            DataType.Int => GetInt32(ordinal),
-            DataType.Long => GetInt64(ordinal),
-            DataType.Decimal => GetDecimalString(ordinal),
-            DataType.Float => GetSingle(ordinal),
-            DataType.Double => GetDouble(ordinal),
-            DataType.NaiveDate => GetDate(ordinal),
-            DataType.NaiveTime => GetTime(ordinal),
-            DataType.NaiveDatetime => GetNaiveDateTime(ordinal),
-            DataType.UtcDatetime => GetUtcDateTime(ordinal),
-            DataType.Binary => GetBinary(ordinal),
-            DataType.Unspecified => UntypedValue(ordinal),
-            _ => GetString(ordinal),
-        };
-    }
+    public object? GetValue(int ordinal) => CellValue.Get(this, ordinal);
 
-    private object UntypedValue(int ordinal)
+    object ITypedCells.GetUntypedValue(int ordinal)
     {
         var column = ValueColumn(ordinal);
         return column.Kind switch
