@@ -108,7 +108,7 @@ internal static class ParquetBreakdown
             foreach (var bytes in asBytes)
             {
                 var readField = bytes ? new Parquet.Schema.ParquetSchema(new Parquet.Schema.DataField<byte[]>(field.Name, field.IsNullable)).DataFields[0] : field;
-                Time($"decode {field.Name}{(bytes ? " as bytes" : "")}", rows, () =>
+                Time($"Parquet.Net {field.Name}{(bytes ? " as bytes" : "")}", rows, () =>
                 {
                     using var stream = new SeekableAesCbcStream(File.OpenRead(path), key);
                     var parquet = ParquetReader.CreateAsync(stream, leaveStreamOpen: true).GetAwaiter().GetResult();
