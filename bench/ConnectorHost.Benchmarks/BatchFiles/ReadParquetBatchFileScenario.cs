@@ -124,7 +124,8 @@ public sealed class ReadParquetBatchFileScenario : IScenario
     }
 
     /// <summary>The benchmark table's rows (exactly BenchBatchFile's) as an AES-encrypted Parquet file, cached with its key.</summary>
-    private static (string Path, byte[] Key) GetOrCreateParquet(int rows, int rowGroup)
+    /// <summary>The benchmark table's rows as an AES Parquet file (zstd pages), made once and kept in the temp folder.</summary>
+    internal static (string Path, byte[] Key) GetOrCreateParquet(int rows, int rowGroup)
     {
         var folder = Path.Combine(Path.GetTempPath(), "connectorhost-bench");
         Directory.CreateDirectory(folder);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ConnectorHost.Abstractions.Destination;
 using ConnectorHost.Abstractions.Plugins;
 using ConnectorHost.Benchmarks.BatchFiles;
+using ConnectorHost.Testing.BatchFiles;
 using FivetranSdk.V2;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -22,7 +23,7 @@ public sealed class SqliteWriteScenario : IScenario
 
     public string Name => "sqlite-write";
 
-    public string Description => "SQLite destination: 1M replace, 100k update, 100k delete, 1M history replace (rows/s, peak RSS); --host through the host over gRPC, --rows N for another table size";
+    public string Description => "SQLite destination: 1M replace, 100k update, 100k delete, 1M history replace (rows/s, peak RSS); --host through the host over gRPC, --rows N for another table size, --parquet to replace from a Parquet file";
 
     public async Task<int> RunAsync(string[] args)
     {
@@ -33,7 +34,12 @@ public sealed class SqliteWriteScenario : IScenario
         try
         {
             Console.WriteLine("Preparing batch files...");
-            var (replacePath, replaceKey) = BenchBatchFile.GetOrCreate(tableRows);
+            // --parquet: the replace reads the same rows from an AES Parquet file instead of the AES + zstd CSV file.
+            var parquet = ScenarioArguments.Flag(args, "--parquet");
+            var (replacePath, replaceKey) = parquet
+                ? ReadParquetBatchFileScenario.GetOrCreateParquet(tableRows, ParquetBatchFileWriter.DefaultRowGroupSize)
+                : BenchBatchFile.GetOrCreate(tableRows);
+            var replaceParams = parquet ? ParquetBatchFileWriter.Params(Compression.Zstd, Encryption.Aes) : BenchBatchFile.Params();
             var update = SqliteBenchFiles.Update(folder, ChangeRows, tableRows);
             var delete = SqliteBenchFiles.Delete(folder, ChangeRows, tableRows);
             var history = SqliteBenchFiles.HistoryReplace(folder, tableRows);
@@ -49,12 +55,12 @@ public sealed class SqliteWriteScenario : IScenario
             await Create(destination, configuration, table);
             await Create(destination, configuration, SqliteBenchFiles.HistoryTable());
 
-            ReadOnly(replacePath, replaceKey, table);
+            ReadOnly(replacePath, replaceParams, replaceKey, table);
             GC.Collect();
             PeakRss.Reset(processId);
             var baseline = PeakRss.CurrentBytes(processId);
             await Measure($"replace {tableRows:N0} rows into an empty table", tableRows, 300_000,
-                () => destination.WriteBatchAsync(Batch(configuration, table, replacePath, replaceKey, r => r.ReplaceFiles), default));
+                () => destination.WriteBatchAsync(Batch(configuration, table, replacePath, replaceKey, r => r.ReplaceFiles, replaceParams), default));
             var peak = PeakRss.PeakBytes(processId);
             Console.WriteLine($"  peak RSS during the replace: {peak / 1048576.0:F0} MiB (baseline before it {baseline / 1048576.0:F0} MiB, +{(peak - baseline) / 1048576.0:F0} MiB)");
 
@@ -117,9 +123,9 @@ public sealed class SqliteWriteScenario : IScenario
         await destination.CreateTableAsync(request, default);
     }
 
-    private static WriteBatchRequest Batch(Dictionary<string, string> configuration, Table table, string path, byte[] key, Func<WriteBatchRequest, Google.Protobuf.Collections.RepeatedField<string>> files)
+    private static WriteBatchRequest Batch(Dictionary<string, string> configuration, Table table, string path, byte[] key, Func<WriteBatchRequest, Google.Protobuf.Collections.RepeatedField<string>> files, FileParams? fileParams = null)
     {
-        var request = new WriteBatchRequest { SchemaName = "bench", Table = table, FileParams = BenchBatchFile.Params() };
+        var request = new WriteBatchRequest { SchemaName = "bench", Table = table, FileParams = fileParams ?? BenchBatchFile.Params() };
         request.Configuration.Add(configuration);
         files(request).Add(path);
         request.Keys[path] = ByteString.CopyFrom(key);
@@ -138,11 +144,11 @@ public sealed class SqliteWriteScenario : IScenario
     }
 
     /// <summary>The file-reading share of the replace: every cell read typed, nothing written.</summary>
-    private static void ReadOnly(string path, byte[] key, Table table)
+    private static void ReadOnly(string path, FileParams fileParams, byte[] key, Table table)
     {
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var stopwatch = Stopwatch.StartNew();
-        using var reader = ConnectorHost.Abstractions.BatchFiles.BatchFileReader.Open(path, BenchBatchFile.Params(), key, table);
+        using var reader = ConnectorHost.Abstractions.BatchFiles.BatchFileReader.Open(path, fileParams, key, table);
         long sink = 0;
         while (reader.Read())
         {
