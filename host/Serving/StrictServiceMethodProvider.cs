@@ -53,40 +53,72 @@ public sealed class StrictServiceMethodProvider<TImplementation>(TImplementation
         public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, UnaryServerMethod<TRequest, TResponse>? handler)
         {
             ArgumentNullException.ThrowIfNull(handler);
-            context.AddUnaryMethod(Strict(method), [], (_, request, call) =>
+            context.AddUnaryMethod(Strict(method), [], async (_, request, call) =>
             {
                 CompressLikeRequest(call);
-                return handler(request, call);
+                LargeMessageTrim.Shared.CallStarted();
+                try
+                {
+                    return await handler(request, call).ConfigureAwait(false);
+                }
+                finally
+                {
+                    LargeMessageTrim.Shared.CallEnded();
+                }
             });
         }
 
         public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, ServerStreamingServerMethod<TRequest, TResponse>? handler)
         {
             ArgumentNullException.ThrowIfNull(handler);
-            context.AddServerStreamingMethod(Strict(method), [], (_, request, stream, call) =>
+            context.AddServerStreamingMethod(Strict(method), [], async (_, request, stream, call) =>
             {
                 CompressLikeRequest(call);
-                return handler(request, stream, call);
+                LargeMessageTrim.Shared.CallStarted();
+                try
+                {
+                    await handler(request, stream, call).ConfigureAwait(false);
+                }
+                finally
+                {
+                    LargeMessageTrim.Shared.CallEnded();
+                }
             });
         }
 
         public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, ClientStreamingServerMethod<TRequest, TResponse>? handler)
         {
             ArgumentNullException.ThrowIfNull(handler);
-            context.AddClientStreamingMethod(Strict(method), [], (_, requests, call) =>
+            context.AddClientStreamingMethod(Strict(method), [], async (_, requests, call) =>
             {
                 CompressLikeRequest(call);
-                return handler(requests, call);
+                LargeMessageTrim.Shared.CallStarted();
+                try
+                {
+                    return await handler(requests, call).ConfigureAwait(false);
+                }
+                finally
+                {
+                    LargeMessageTrim.Shared.CallEnded();
+                }
             });
         }
 
         public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, DuplexStreamingServerMethod<TRequest, TResponse>? handler)
         {
             ArgumentNullException.ThrowIfNull(handler);
-            context.AddDuplexStreamingMethod(Strict(method), [], (_, requests, stream, call) =>
+            context.AddDuplexStreamingMethod(Strict(method), [], async (_, requests, stream, call) =>
             {
                 CompressLikeRequest(call);
-                return handler(requests, stream, call);
+                LargeMessageTrim.Shared.CallStarted();
+                try
+                {
+                    await handler(requests, stream, call).ConfigureAwait(false);
+                }
+                finally
+                {
+                    LargeMessageTrim.Shared.CallEnded();
+                }
             });
         }
 
