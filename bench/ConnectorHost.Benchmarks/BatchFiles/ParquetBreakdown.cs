@@ -75,7 +75,7 @@ internal static class ParquetBreakdown
         }
     }
 
-    private static void Time(string name, int rows, Func<double> work)
+    internal static void Time(string name, int rows, Func<double> work)
     {
         var best = double.MaxValue;
         var bestCpu = double.MaxValue;
