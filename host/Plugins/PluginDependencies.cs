@@ -19,6 +19,11 @@ internal static class PluginDependencies
         "Google.Protobuf.dll",
         "Microsoft.Extensions.Logging.Abstractions.dll",
         "Serilog.dll",
+        "ParquetSharp.dll",
+        "Apache.Arrow.dll",
+        "ParquetSharpNative.so",
+        "ParquetSharpNative.dylib",
+        "ParquetSharpNative.dll",
     };
 
     public static (IReadOnlyList<string> Missing, IReadOnlyList<string> Unreadable) Check(string depsFile, string pluginDirectory, string pluginName)

@@ -6,8 +6,10 @@ using ConnectorHost.Abstractions.BatchFiles.Parquet;
 using ConnectorHost.Abstractions.BatchFiles.Values;
 using FivetranSdk.V2;
 using Google.Protobuf;
-using Parquet;
-using Parquet.Schema;
+using ParquetSharp;
+using ParquetSharp.IO;
+using ParquetSharp.Schema;
+using Encoding = System.Text.Encoding;
 
 namespace ConnectorHost.Abstractions.BatchFiles;
 
@@ -37,7 +39,9 @@ public sealed class ParquetBatchFileReader : IDisposable, ITypedCells
     private static ReadOnlySpan<byte> Magic => "PAR1"u8;
 
     private readonly Stream _stream;
-    private readonly ParquetReader _parquet;
+    private readonly ManagedRandomAccessFile _file;
+    private readonly ParquetFileReader _parquet;
+    private readonly int _rowGroupCount;
     private readonly FileParams _fileParams;
     private readonly bool _encrypted;
     private readonly ParquetColumn[] _parquetColumns;
@@ -54,12 +58,15 @@ public sealed class ParquetBatchFileReader : IDisposable, ITypedCells
     private int _rowInGroup;
     private bool _disposed;
 
-    private ParquetBatchFileReader(string path, Stream stream, ParquetReader parquet, FileParams fileParams, Table table, CancellationToken cancellationToken)
+    private ParquetBatchFileReader(string path, Stream stream, ManagedRandomAccessFile file, ParquetFileReader parquet, FileParams fileParams, Table table, CancellationToken cancellationToken)
     {
         FilePath = path;
         Table = table;
         _stream = stream;
+        _file = file;
         _parquet = parquet;
+        using var metadata = parquet.FileMetaData; // the reader keeps its own; the column descriptors are not kept
+        _rowGroupCount = metadata.NumRowGroups;
         _fileParams = fileParams;
         _encrypted = fileParams.Encryption == Encryption.Aes;
         _cancellationToken = cancellationToken;
@@ -68,16 +75,18 @@ public sealed class ParquetBatchFileReader : IDisposable, ITypedCells
 
         var tableTypes = table.Columns.GroupBy(c => c.Name, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First().Type, StringComparer.Ordinal);
-        var fields = new List<DataField>();
-        foreach (var field in parquet.Schema.Fields)
+        // Only flat columns: every top-level field a non-repeated leaf, so the i-th field is the i-th column chunk.
+        var schema = metadata.Schema;
+        var fields = new List<ColumnDescriptor>();
+        foreach (var field in schema.GroupNode.Fields)
         {
-            if (field is not DataField dataField || dataField.IsArray || dataField.MaxRepetitionLevel > 0)
+            if (field is not PrimitiveNode || field.Repetition == Repetition.Repeated)
             {
                 throw new BatchFileException(path,
-                    $"column '{field.Name}' is a nested or repeated Parquet field ({field.SchemaType}); batch files hold flat columns",
+                    $"column '{field.Name}' is a nested or repeated Parquet field ({SchemaType(field)}); batch files hold flat columns",
                     column: field.Name);
             }
-            fields.Add(dataField);
+            fields.Add(schema.Column(fields.Count));
         }
         _columns = fields.Select(f => f.Name).ToArray();
         _ordinals = new Dictionary<string, int>(_columns.Length, StringComparer.Ordinal);
@@ -110,6 +119,15 @@ public sealed class ParquetBatchFileReader : IDisposable, ITypedCells
         }
         _states = new CellState[_columns.Length];
     }
+
+    /// <summary>How Parquet.Net named a field that is not a flat column (the words of this reader's messages).</summary>
+    private static string SchemaType(Node field) => field.LogicalType switch
+    {
+        ListLogicalType => "List",
+        MapLogicalType => "Map",
+        _ when field is GroupNode => "Struct",
+        _ => "Data",
+    };
 
     /// <summary>
     /// Opens a Parquet batch file named in a WriteBatch/WriteHistoryBatch request and reads its footer (schema).
@@ -155,7 +173,8 @@ public sealed class ParquetBatchFileReader : IDisposable, ITypedCells
         }
 
         Stream stream = file;
-        ParquetReader? parquet = null;
+        ManagedRandomAccessFile? randomAccess = null;
+        ParquetFileReader? parquet = null;
         var encrypted = fileParams.Encryption == Encryption.Aes;
         try
         {
@@ -166,35 +185,30 @@ public sealed class ParquetBatchFileReader : IDisposable, ITypedCells
                 var other => throw new BatchFileException(path, $"unsupported encryption {other}"),
             };
             CheckMagic(path, stream, encrypted);
-            parquet = SyncOverAsync.Run(() => ParquetReader.CreateAsync(stream, ReaderOptions, leaveStreamOpen: true, cancellationToken));
-            return new ParquetBatchFileReader(path, stream, parquet, fileParams, table, cancellationToken);
+            randomAccess = new ManagedRandomAccessFile(stream, leaveOpen: true);
+            parquet = new ParquetFileReader(randomAccess);
+            return new ParquetBatchFileReader(path, stream, randomAccess, parquet, fileParams, table, cancellationToken);
         }
         catch (InvalidDataException e)
         {
-            DisposeReader(parquet);
+            DisposeReader(parquet, randomAccess);
             stream.Dispose();
             throw new BatchFileException(path, e.Message, innerException: e);
         }
         catch (Exception e) when (e is not BatchFileException and not OperationCanceledException and not OutOfMemoryException)
         {
-            DisposeReader(parquet);
+            DisposeReader(parquet, randomAccess);
             stream.Dispose();
             throw new BatchFileException(path,
                 $"the Parquet footer cannot be read: {Sanitise(e.Message)}{KeyHint(encrypted)}", innerException: e);
         }
         catch
         {
-            DisposeReader(parquet);
+            DisposeReader(parquet, randomAccess);
             stream.Dispose();
             throw;
         }
     }
-
-    private static readonly ParquetOptions ReaderOptions = new()
-    {
-        UseBigDecimal = true, // every digit of a DECIMAL(38, s), never rounded through System.Decimal
-        TreatByteArrayAsString = false, // un-annotated BYTE_ARRAY is BINARY, not text
-    };
 
     private static void CheckMagic(string path, Stream stream, bool encrypted)
     {
@@ -221,12 +235,10 @@ public sealed class ParquetBatchFileReader : IDisposable, ITypedCells
         stream.Position = 0;
     }
 
-    private static void DisposeReader(ParquetReader? parquet)
+    private static void DisposeReader(ParquetFileReader? parquet, ManagedRandomAccessFile? file)
     {
-        if (parquet is not null)
-        {
-            SyncOverAsync.Run(parquet.DisposeAsync);
-        }
+        parquet?.Dispose();
+        file?.Dispose();
     }
 
     private static string KeyHint(bool encrypted) => encrypted ? " (or the AES key is wrong)" : "";
@@ -252,7 +264,7 @@ public sealed class ParquetBatchFileReader : IDisposable, ITypedCells
     public long RowNumber { get; private set; }
 
     /// <summary>Number of row groups in the file.</summary>
-    public int RowGroupCount => _parquet.RowGroupCount;
+    public int RowGroupCount => _rowGroupCount;
 
     /// <summary>1-based row group of the current row; 0 before the first Read.</summary>
     public int RowGroupNumber => _rowGroup + 1;
@@ -269,7 +281,7 @@ public sealed class ParquetBatchFileReader : IDisposable, ITypedCells
         ObjectDisposedException.ThrowIf(_disposed, this);
         while (_rowInGroup >= _rowGroupRows)
         {
-            if (_rowGroup + 1 >= _parquet.RowGroupCount)
+            if (_rowGroup + 1 >= _rowGroupCount)
             {
                 return false;
             }
@@ -330,22 +342,23 @@ public sealed class ParquetBatchFileReader : IDisposable, ITypedCells
         long rows;
         try
         {
-            using var rowGroup = _parquet.OpenRowGroupReader(index);
-            rows = rowGroup.RowCount;
+            using var rowGroup = _parquet.RowGroup(index);
+            rows = rowGroup.MetaData.NumRows;
             if (rows > Array.MaxLength)
             {
-                throw new BatchFileException(FilePath, $"row group {index + 1} of {_parquet.RowGroupCount} claims {rows} rows, more than one read can hold");
+                throw new BatchFileException(FilePath, $"row group {index + 1} of {_rowGroupCount} claims {rows} rows, more than one read can hold");
             }
-            foreach (var column in _parquetColumns)
+            for (var c = 0; c < _parquetColumns.Length; c++)
             {
+                var column = _parquetColumns[c];
                 try
                 {
-                    column.Load(rowGroup, (int)rows, _cancellationToken);
+                    column.Load(rowGroup, c, (int)rows, _cancellationToken);
                 }
                 catch (Exception e) when (e is not BatchFileException and not OperationCanceledException and not OutOfMemoryException)
                 {
                     throw new BatchFileException(FilePath,
-                        $"row group {index + 1} of {_parquet.RowGroupCount} (rows {firstRow}–{firstRow + rows - 1}): the column's data cannot be read: {Sanitise(e.Message)}{KeyHint(_encrypted)}",
+                        $"row group {index + 1} of {_rowGroupCount} (rows {firstRow}–{firstRow + rows - 1}): the column's data cannot be read: {Sanitise(e.Message)}{KeyHint(_encrypted)}",
                         firstRow, column.Name, innerException: e);
                 }
             }
@@ -353,7 +366,7 @@ public sealed class ParquetBatchFileReader : IDisposable, ITypedCells
         catch (Exception e) when (e is not BatchFileException and not OperationCanceledException and not OutOfMemoryException)
         {
             throw new BatchFileException(FilePath,
-                $"row group {index + 1} of {_parquet.RowGroupCount} cannot be read: {Sanitise(e.Message)}{KeyHint(_encrypted)}",
+                $"row group {index + 1} of {_rowGroupCount} cannot be read: {Sanitise(e.Message)}{KeyHint(_encrypted)}",
                 firstRow, innerException: e);
         }
         _rowGroup = index;
@@ -393,7 +406,7 @@ public sealed class ParquetBatchFileReader : IDisposable, ITypedCells
         }
         return column.Kind switch
         {
-            ParquetValueKind.Text => Utf8(column.Text),
+            ParquetValueKind.Text => column.Text,
             ParquetValueKind.Binary => column.Binary,
             _ => Utf8(column.FormatValue()),
         };
@@ -414,7 +427,7 @@ public sealed class ParquetBatchFileReader : IDisposable, ITypedCells
     public string GetString(int ordinal)
     {
         var column = ValueColumn(ordinal);
-        return column.Kind == ParquetValueKind.Text ? new string(column.Text) : column.FormatValue();
+        return column.Kind == ParquetValueKind.Text ? Encoding.UTF8.GetString(column.Text) : column.FormatValue();
     }
 
     public bool GetBoolean(int ordinal)
@@ -423,7 +436,7 @@ public sealed class ParquetBatchFileReader : IDisposable, ITypedCells
         return column.Kind switch
         {
             ParquetValueKind.Boolean => column.Boolean,
-            ParquetValueKind.Text when CellParsers.TryParseBoolean(Utf8(column.Text), out var v) => v,
+            ParquetValueKind.Text when CellParsers.TryParseBoolean(column.Text, out var v) => v,
             _ => throw NotA(ordinal, "BOOLEAN", "true or false"),
         };
     }
@@ -434,7 +447,7 @@ public sealed class ParquetBatchFileReader : IDisposable, ITypedCells
         return column.Kind switch
         {
             ParquetValueKind.Int32 when column.Int32 is >= short.MinValue and <= short.MaxValue => (short)column.Int32,
-            ParquetValueKind.Text when CellParsers.TryParseInt16(Utf8(column.Text), out var v) => v,
+            ParquetValueKind.Text when CellParsers.TryParseInt16(column.Text, out var v) => v,
             _ => throw NotA(ordinal, "SHORT", "an integer from -32768 to 32767"),
         };
     }
@@ -445,7 +458,7 @@ public sealed class ParquetBatchFileReader : IDisposable, ITypedCells
         return column.Kind switch
         {
             ParquetValueKind.Int32 => column.Int32,
-            ParquetValueKind.Text when CellParsers.TryParseInt32(Utf8(column.Text), out var v) => v,
+            ParquetValueKind.Text when CellParsers.TryParseInt32(column.Text, out var v) => v,
             _ => throw NotA(ordinal, "INT", "an integer from -2147483648 to 2147483647"),
         };
     }
@@ -457,7 +470,7 @@ public sealed class ParquetBatchFileReader : IDisposable, ITypedCells
         {
             ParquetValueKind.Int64 => column.Int64,
             ParquetValueKind.Int32 => column.Int32,
-            ParquetValueKind.Text when CellParsers.TryParseInt64(Utf8(column.Text), out var v) => v,
+            ParquetValueKind.Text when CellParsers.TryParseInt64(column.Text, out var v) => v,
             _ => throw NotA(ordinal, "LONG", "a 64-bit integer"),
         };
     }
@@ -468,7 +481,7 @@ public sealed class ParquetBatchFileReader : IDisposable, ITypedCells
         return column.Kind switch
         {
             ParquetValueKind.Float => column.Float,
-            ParquetValueKind.Text when CellParsers.TryParseSingle(Utf8(column.Text), out var v) => v,
+            ParquetValueKind.Text when CellParsers.TryParseSingle(column.Text, out var v) => v,
             _ => throw NotA(ordinal, "FLOAT", "a number"),
         };
     }
@@ -480,7 +493,7 @@ public sealed class ParquetBatchFileReader : IDisposable, ITypedCells
         {
             ParquetValueKind.Double => column.Double,
             ParquetValueKind.Float => column.Float,
-            ParquetValueKind.Text when CellParsers.TryParseDouble(Utf8(column.Text), out var v) => v,
+            ParquetValueKind.Text when CellParsers.TryParseDouble(column.Text, out var v) => v,
             _ => throw NotA(ordinal, "DOUBLE", "a number"),
         };
     }
@@ -492,7 +505,7 @@ public sealed class ParquetBatchFileReader : IDisposable, ITypedCells
         return column.Kind switch
         {
             ParquetValueKind.Decimal => ParquetColumn.FormatDecimal(column.Decimal),
-            ParquetValueKind.Text when CellParsers.TryParseDecimal(Utf8(column.Text), out var v) => v,
+            ParquetValueKind.Text when CellParsers.TryParseDecimal(column.Text, out var v) => v,
             _ => throw NotA(ordinal, "DECIMAL", "a decimal number such as -123.4500"),
         };
     }
@@ -518,7 +531,7 @@ public sealed class ParquetBatchFileReader : IDisposable, ITypedCells
         return column.Kind switch
         {
             ParquetValueKind.Binary => column.Binary.ToArray(),
-            ParquetValueKind.Text when CellParsers.TryParseBase64(Utf8(column.Text), out var v) => v,
+            ParquetValueKind.Text when CellParsers.TryParseBase64(column.Text, out var v) => v,
             _ => throw NotA(ordinal, "BINARY", "bytes or base64 text"),
         };
     }
@@ -561,7 +574,7 @@ public sealed class ParquetBatchFileReader : IDisposable, ITypedCells
     private ReadOnlySpan<byte> TextUtf8(int ordinal)
     {
         var column = ValueColumn(ordinal);
-        return column.Kind == ParquetValueKind.Text ? Utf8(column.Text) : Utf8(column.FormatValue());
+        return column.Kind == ParquetValueKind.Text ? column.Text : Utf8(column.FormatValue());
     }
 
     private ReadOnlySpan<byte> Utf8(ReadOnlySpan<char> text)
@@ -597,7 +610,7 @@ public sealed class ParquetBatchFileReader : IDisposable, ITypedCells
     }
 
     /// <summary>Where the current row sits in the file's row groups, for messages.</summary>
-    private string Where() => $" [row group {_rowGroup + 1} of {_parquet.RowGroupCount}, row {_rowInGroup} in the group]";
+    private string Where() => $" [row group {_rowGroup + 1} of {_rowGroupCount}, row {_rowInGroup} in the group]";
 
     public void Dispose()
     {
@@ -606,7 +619,7 @@ public sealed class ParquetBatchFileReader : IDisposable, ITypedCells
             return;
         }
         _disposed = true;
-        DisposeReader(_parquet);
+        DisposeReader(_parquet, _file);
         _stream.Dispose();
         CryptographicOperations.ZeroMemory(_utf8Scratch);
     }

@@ -2,13 +2,12 @@ using System.Globalization;
 using System.Numerics;
 using System.Text;
 using FivetranSdk.V2;
-using Parquet;
-using Parquet.Data;
-using Parquet.Schema;
+using ParquetSharp;
+using Encoding = System.Text.Encoding;
 
 namespace ConnectorHost.Abstractions.BatchFiles.Parquet;
 
-/// <summary>How a Parquet column's values arrive, after Parquet.Net decoded its physical and logical type.</summary>
+/// <summary>How a Parquet column's values arrive, after its physical and logical type.</summary>
 internal enum ParquetValueKind
 {
     Boolean,
@@ -22,32 +21,45 @@ internal enum ParquetValueKind
 }
 
 /// <summary>
-/// One column of the row group being read: its values (dense, nulls left out, as Parquet stores them) and its
-/// definition levels, in buffers reused from one row group to the next, so memory is bounded by the largest row group.
+/// One column of the row group being read, decoded by ParquetSharp (apache/arrow's C++ Parquet reader) through the
+/// low-level <c>ColumnReader&lt;T&gt;.ReadBatch</c>: its values (dense, nulls left out, as Parquet stores them) and
+/// its definition levels, in buffers reused from one row group to the next, so memory is bounded by the largest
+/// row group. Text, binary and fixed-length values point into ParquetSharp's page buffer only until the next
+/// batch, so they are copied as bytes (UTF-8 for text, never .NET strings) into one reused byte buffer per column.
 /// </summary>
-internal sealed class ParquetColumn
+internal sealed unsafe class ParquetColumn
 {
-    private readonly DataField _field;
-    private int[] _definitionLevels = [];
+    private const int Batch = 4096;
+
+    private readonly string _storage;
+    private readonly PhysicalType _physical;
+    private readonly int _typeLength;
+    private readonly int _scale;
+    private short[] _definitionLevels = [];
     private bool[] _booleans = [];
     private int[] _int32s = [];
     private long[] _int64s = [];
     private float[] _floats = [];
     private double[] _doubles = [];
-    private BigDecimal[] _decimals = [];
-    private ReadOnlyMemory<char>[] _texts = [];
-    private ReadOnlyMemory<byte>[] _binaries = [];
+    private byte[] _bytes = [];
+    private int[] _offsets = [];
+    private ByteArray[] _byteArrayBatch = [];
+    private FixedLenByteArray[] _fixedBatch = [];
     private int _nextValue;
 
-    private ParquetColumn(DataField field, ParquetValueKind kind, DataType tableType)
+    private ParquetColumn(string name, ColumnDescriptor descriptor, ParquetValueKind kind, DataType tableType)
     {
-        _field = field;
+        Name = name;
+        _storage = Describe(descriptor); // the descriptor lives in the file's metadata: nothing of it is kept
+        _physical = descriptor.PhysicalType;
+        _typeLength = descriptor.TypeLength;
+        _scale = descriptor.LogicalType is DecimalLogicalType d ? d.Scale : 0;
         Kind = kind;
         TableType = tableType;
-        MaxDefinitionLevel = field.MaxDefinitionLevel;
+        MaxDefinitionLevel = descriptor.MaxDefinitionLevel;
     }
 
-    public string Name => _field.Name;
+    public string Name { get; }
 
     public ParquetValueKind Kind { get; }
 
@@ -62,34 +74,45 @@ internal sealed class ParquetColumn
     /// Describes the column to the reader, or explains why the file's column cannot hold the table's type
     /// (null kind and a reason).
     /// </summary>
-    public static ParquetColumn Create(DataField field, DataType tableType, out string? mismatch)
+    public static ParquetColumn Create(ColumnDescriptor descriptor, DataType tableType, out string? mismatch)
     {
         mismatch = null;
-        var kind = KindOf(field);
+        var name = descriptor.Name;
+        var kind = KindOf(descriptor);
         if (kind is null)
         {
-            mismatch = $"is stored as Parquet {Describe(field)}, which Fivetran batch files do not use";
-            return new ParquetColumn(field, ParquetValueKind.Text, tableType);
+            mismatch = $"is stored as Parquet {Describe(descriptor)}, which Fivetran batch files do not use";
+            return new ParquetColumn(name, descriptor, ParquetValueKind.Text, tableType);
         }
         if (!Accepts(tableType, kind.Value))
         {
-            mismatch = $"is stored as Parquet {Describe(field)} but the table declares it {TypeName(tableType)} (expected {Expected(tableType)})";
+            mismatch = $"is stored as Parquet {Describe(descriptor)} but the table declares it {TypeName(tableType)} (expected {Expected(tableType)})";
         }
-        return new ParquetColumn(field, kind.Value, tableType);
+        return new ParquetColumn(name, descriptor, kind.Value, tableType);
     }
 
-    private static ParquetValueKind? KindOf(DataField field)
+    /// <summary>As Parquet.Net mapped them before (UseBigDecimal, un-annotated BYTE_ARRAY as binary): dates, times, timestamps, INT96 and unsigned integers are not batch-file types.</summary>
+    private static ParquetValueKind? KindOf(ColumnDescriptor descriptor)
     {
-        var clr = field.ClrType;
-        if (clr == typeof(bool)) return ParquetValueKind.Boolean;
-        if (clr == typeof(int)) return ParquetValueKind.Int32;
-        if (clr == typeof(long)) return ParquetValueKind.Int64;
-        if (clr == typeof(float)) return ParquetValueKind.Float;
-        if (clr == typeof(double)) return ParquetValueKind.Double;
-        if (clr == typeof(BigDecimal)) return ParquetValueKind.Decimal;
-        if (clr == typeof(ReadOnlyMemory<char>)) return ParquetValueKind.Text;
-        if (clr == typeof(ReadOnlyMemory<byte>)) return ParquetValueKind.Binary;
-        return null;
+        var logical = descriptor.LogicalType;
+        if (logical is DecimalLogicalType)
+        {
+            return descriptor.PhysicalType is PhysicalType.Int32 or PhysicalType.Int64 or PhysicalType.ByteArray or PhysicalType.FixedLenByteArray
+                ? ParquetValueKind.Decimal : null;
+        }
+        var plain = logical is NoneLogicalType || logical.Type == LogicalTypeEnum.None;
+        return descriptor.PhysicalType switch
+        {
+            PhysicalType.Boolean when plain => ParquetValueKind.Boolean,
+            PhysicalType.Int32 when plain || logical is IntLogicalType { IsSigned: true } => ParquetValueKind.Int32,
+            PhysicalType.Int64 when plain || logical is IntLogicalType { IsSigned: true } => ParquetValueKind.Int64,
+            PhysicalType.Float when plain => ParquetValueKind.Float,
+            PhysicalType.Double when plain => ParquetValueKind.Double,
+            PhysicalType.ByteArray when logical is StringLogicalType or EnumLogicalType or JsonLogicalType => ParquetValueKind.Text,
+            PhysicalType.ByteArray when plain || logical is BsonLogicalType => ParquetValueKind.Binary,
+            PhysicalType.FixedLenByteArray when plain => ParquetValueKind.Binary,
+            _ => null,
+        };
     }
 
     /// <summary>
@@ -130,54 +153,164 @@ internal sealed class ParquetColumn
         _ => type.ToString().ToUpperInvariant(),
     };
 
-    public static string Describe(DataField field)
+    /// <summary>The physical type and the annotation as Parquet's thrift names them, e.g. "INT32 (INT_32)", "BYTE_ARRAY (UTF8)".</summary>
+    public static string Describe(ColumnDescriptor descriptor)
     {
-        var element = field.SchemaElement;
-        var physical = element?.Type?.ToString() ?? field.ClrType.Name;
-        var logical = element?.ConvertedType?.ToString();
+        var physical = descriptor.PhysicalType switch
+        {
+            PhysicalType.Boolean => "BOOLEAN",
+            PhysicalType.Int32 => "INT32",
+            PhysicalType.Int64 => "INT64",
+            PhysicalType.Int96 => "INT96",
+            PhysicalType.Float => "FLOAT",
+            PhysicalType.Double => "DOUBLE",
+            PhysicalType.ByteArray => "BYTE_ARRAY",
+            PhysicalType.FixedLenByteArray => "FIXED_LEN_BYTE_ARRAY",
+            var other => other.ToString().ToUpperInvariant(),
+        };
+        var logical = descriptor.LogicalType switch
+        {
+            NoneLogicalType => null,
+            StringLogicalType => "UTF8",
+            EnumLogicalType => "ENUM",
+            JsonLogicalType => "JSON",
+            BsonLogicalType => "BSON",
+            DecimalLogicalType => "DECIMAL",
+            DateLogicalType => "DATE",
+            IntLogicalType i => $"{(i.IsSigned ? "" : "U")}INT_{i.BitWidth}",
+            TimeLogicalType t => t.TimeUnit == TimeUnit.Millis ? "TIME_MILLIS" : t.TimeUnit == TimeUnit.Micros ? "TIME_MICROS" : "TIME",
+            TimestampLogicalType t => t.TimeUnit == TimeUnit.Millis ? "TIMESTAMP_MILLIS" : t.TimeUnit == TimeUnit.Micros ? "TIMESTAMP_MICROS" : "TIMESTAMP",
+            var other when other.Type == LogicalTypeEnum.None => null,
+            var other => other.Type.ToString().ToUpperInvariant(),
+        };
         return logical is null ? physical : $"{physical} ({logical})";
     }
 
-    public string DescribeStorage() => Describe(_field);
+    public string DescribeStorage() => _storage;
 
     /// <summary>Reads this column of one row group into the reused buffers.</summary>
-    public void Load(ParquetRowGroupReader rowGroup, int rows, CancellationToken cancellationToken)
+    public void Load(RowGroupReader rowGroup, int columnIndex, int rows, CancellationToken cancellationToken)
     {
         if (_definitionLevels.Length < rows)
         {
-            _definitionLevels = new int[rows];
+            _definitionLevels = new short[rows];
         }
-        Memory<int>? levels = MaxDefinitionLevel > 0 ? _definitionLevels.AsMemory(0, rows) : null;
-        switch (Kind)
+        using var reader = rowGroup.Column(columnIndex);
+        switch (_physical)
         {
-            case ParquetValueKind.Boolean: Read(rowGroup, ref _booleans, rows, levels, cancellationToken); break;
-            case ParquetValueKind.Int32: Read(rowGroup, ref _int32s, rows, levels, cancellationToken); break;
-            case ParquetValueKind.Int64: Read(rowGroup, ref _int64s, rows, levels, cancellationToken); break;
-            case ParquetValueKind.Float: Read(rowGroup, ref _floats, rows, levels, cancellationToken); break;
-            case ParquetValueKind.Double: Read(rowGroup, ref _doubles, rows, levels, cancellationToken); break;
-            case ParquetValueKind.Decimal: Read(rowGroup, ref _decimals, rows, levels, cancellationToken); break;
-            case ParquetValueKind.Text: Read(rowGroup, ref _texts, rows, levels, cancellationToken); break;
-            case ParquetValueKind.Binary: Read(rowGroup, ref _binaries, rows, levels, cancellationToken); break;
+            case PhysicalType.Boolean: Read((ColumnReader<bool>)reader, ref _booleans, rows, cancellationToken); break;
+            case PhysicalType.Int32: Read((ColumnReader<int>)reader, ref _int32s, rows, cancellationToken); break;
+            case PhysicalType.Int64: Read((ColumnReader<long>)reader, ref _int64s, rows, cancellationToken); break;
+            case PhysicalType.Float: Read((ColumnReader<float>)reader, ref _floats, rows, cancellationToken); break;
+            case PhysicalType.Double: Read((ColumnReader<double>)reader, ref _doubles, rows, cancellationToken); break;
+            case PhysicalType.ByteArray: ReadBytes((ColumnReader<ByteArray>)reader, rows, cancellationToken); break;
+            case PhysicalType.FixedLenByteArray: ReadFixed((ColumnReader<FixedLenByteArray>)reader, rows, cancellationToken); break;
+            default: throw new InvalidDataException($"Parquet {_storage} columns are not read");
         }
         _nextValue = 0;
         ValueIndex = -1;
     }
 
-    private void Read<T>(ParquetRowGroupReader rowGroup, ref T[] values, int rows, Memory<int>? levels, CancellationToken cancellationToken)
-        where T : struct
+    private void Read<T>(ColumnReader<T> reader, ref T[] values, int rows, CancellationToken cancellationToken)
+        where T : unmanaged
     {
         if (values.Length < rows)
         {
             values = new T[rows];
         }
-        else
+        var levels = 0;
+        var count = 0;
+        while (levels < rows)
         {
-            Array.Clear(values, 0, rows); // drop the previous group's references (text and binary memory)
+            if (!reader.HasNext)
+            {
+                throw ShortChunk(levels, rows);
+            }
+            var batch = Math.Min(Batch, rows - levels);
+            levels += (int)reader.ReadBatch(batch, _definitionLevels.AsSpan(levels, batch), default, values.AsSpan(count), out var read);
+            count += (int)read;
+            cancellationToken.ThrowIfCancellationRequested();
         }
-        // The stream under the reader completes every read synchronously, so this does not block on I/O threads.
-        var memory = values.AsMemory(0, rows);
-        SyncOverAsync.Run(() => rowGroup.ReadRawAsync(_field, memory, levels, null, cancellationToken));
     }
+
+    private void ReadBytes(ColumnReader<ByteArray> reader, int rows, CancellationToken cancellationToken)
+    {
+        if (_byteArrayBatch.Length == 0)
+        {
+            _byteArrayBatch = new ByteArray[Batch];
+        }
+        StartBytes(rows);
+        var levels = 0;
+        var count = 0;
+        var end = 0;
+        while (levels < rows)
+        {
+            if (!reader.HasNext)
+            {
+                throw ShortChunk(levels, rows);
+            }
+            var batch = Math.Min(Batch, rows - levels);
+            levels += (int)reader.ReadBatch(batch, _definitionLevels.AsSpan(levels, batch), default, _byteArrayBatch, out var read);
+            for (var i = 0; i < (int)read; i++)
+            {
+                var value = _byteArrayBatch[i];
+                end = Append(new ReadOnlySpan<byte>((void*)value.Pointer, value.Length), end);
+                _offsets[++count] = end;
+            }
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    private void ReadFixed(ColumnReader<FixedLenByteArray> reader, int rows, CancellationToken cancellationToken)
+    {
+        if (_fixedBatch.Length == 0)
+        {
+            _fixedBatch = new FixedLenByteArray[Batch];
+        }
+        StartBytes(rows);
+        var levels = 0;
+        var count = 0;
+        var end = 0;
+        while (levels < rows)
+        {
+            if (!reader.HasNext)
+            {
+                throw ShortChunk(levels, rows);
+            }
+            var batch = Math.Min(Batch, rows - levels);
+            levels += (int)reader.ReadBatch(batch, _definitionLevels.AsSpan(levels, batch), default, _fixedBatch, out var read);
+            for (var i = 0; i < (int)read; i++)
+            {
+                end = Append(new ReadOnlySpan<byte>((void*)_fixedBatch[i].Pointer, _typeLength), end);
+                _offsets[++count] = end;
+            }
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    private void StartBytes(int rows)
+    {
+        if (_offsets.Length < rows + 1)
+        {
+            _offsets = new int[rows + 1];
+        }
+        _offsets[0] = 0;
+    }
+
+    private int Append(ReadOnlySpan<byte> value, int end)
+    {
+        if (_bytes.Length - end < value.Length)
+        {
+            var grown = new byte[Math.Max(_bytes.Length * 2, Math.Max(end + value.Length, 64 * 1024))];
+            _bytes.AsSpan(0, end).CopyTo(grown);
+            _bytes = grown;
+        }
+        value.CopyTo(_bytes.AsSpan(end));
+        return end + value.Length;
+    }
+
+    private static InvalidDataException ShortChunk(int levels, int rows) =>
+        new($"the column chunk holds {levels} values where the row group has {rows} rows");
 
     /// <summary>Moves to row <paramref name="row"/> of the group (rows are visited in order); false for a native null.</summary>
     public bool Advance(int row)
@@ -201,11 +334,20 @@ internal sealed class ParquetColumn
 
     public double Double => _doubles[ValueIndex];
 
-    public BigDecimal Decimal => _decimals[ValueIndex];
+    /// <summary>The DECIMAL's unscaled value (INT32, INT64, or big-endian two's complement bytes) and its scale.</summary>
+    public (BigInteger Unscaled, int Scale) Decimal => _physical switch
+    {
+        PhysicalType.Int32 => (_int32s[ValueIndex], _scale),
+        PhysicalType.Int64 => (_int64s[ValueIndex], _scale),
+        _ => (Bytes.IsEmpty ? BigInteger.Zero : new BigInteger(Bytes, isUnsigned: false, isBigEndian: true), _scale),
+    };
 
-    public ReadOnlySpan<char> Text => _texts[ValueIndex].Span;
+    /// <summary>A text cell's UTF-8 bytes (valid until the next row group).</summary>
+    public ReadOnlySpan<byte> Text => Bytes;
 
-    public ReadOnlySpan<byte> Binary => _binaries[ValueIndex].Span;
+    public ReadOnlySpan<byte> Binary => Bytes;
+
+    private ReadOnlySpan<byte> Bytes => _bytes.AsSpan(_offsets[ValueIndex], _offsets[ValueIndex + 1] - _offsets[ValueIndex]);
 
     /// <summary>The current value as text (invariant, Java-like for numbers; DECIMAL in plain notation; BINARY base64).</summary>
     public string FormatValue() => Kind switch
@@ -216,15 +358,14 @@ internal sealed class ParquetColumn
         ParquetValueKind.Float => Float.ToString("R", CultureInfo.InvariantCulture),
         ParquetValueKind.Double => Double.ToString("R", CultureInfo.InvariantCulture),
         ParquetValueKind.Decimal => FormatDecimal(Decimal),
-        ParquetValueKind.Text => new string(Text),
+        ParquetValueKind.Text => Encoding.UTF8.GetString(Text),
         _ => Convert.ToBase64String(Binary),
     };
 
     /// <summary>A Parquet DECIMAL in plain notation with exactly its scale's digits (no floating point involved).</summary>
-    public static string FormatDecimal(BigDecimal value)
+    public static string FormatDecimal((BigInteger Unscaled, int Scale) value)
     {
-        var unscaled = value.UnscaledValue;
-        var scale = value.Scale;
+        var (unscaled, scale) = value;
         var negative = unscaled.Sign < 0;
         var digits = BigInteger.Abs(unscaled).ToString(CultureInfo.InvariantCulture);
         var builder = new StringBuilder(digits.Length + 3);

@@ -22,9 +22,16 @@ internal static class ThreadCpuClock
 
     public static bool IsAvailable => OperatingSystem.IsLinux();
 
-    public static double NowSeconds()
+    public static double NowSeconds() => Now(ClockThreadCpuTimeId);
+
+    /// <summary>CPU time of the whole process (all threads: a native library's own threads, GC, JIT too).</summary>
+    public static double ProcessNowSeconds() => Now(ClockProcessCpuTimeId);
+
+    private const int ClockProcessCpuTimeId = 2;
+
+    private static double Now(int clock)
     {
-        if (!IsAvailable || ClockGetTime(ClockThreadCpuTimeId, out var time) != 0)
+        if (!IsAvailable || ClockGetTime(clock, out var time) != 0)
         {
             return double.NaN;
         }
