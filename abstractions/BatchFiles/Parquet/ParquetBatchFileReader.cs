@@ -180,7 +180,7 @@ public sealed class ParquetBatchFileReader : IDisposable, ITypedCells
         {
             stream = fileParams.Encryption switch
             {
-                Encryption.None => new SynchronousFileStream(file),
+                Encryption.None => file,
                 Encryption.Aes => new SeekableAesCbcStream(file, key),
                 var other => throw new BatchFileException(path, $"unsupported encryption {other}"),
             };

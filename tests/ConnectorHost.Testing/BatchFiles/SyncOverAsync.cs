@@ -1,7 +1,7 @@
-namespace ConnectorHost.Abstractions.BatchFiles.Parquet;
+namespace ConnectorHost.Testing.BatchFiles;
 
 /// <summary>
-/// Parquet.Net only has async calls; the row API is synchronous. Our streams complete every read synchronously,
+/// Parquet.Net only has async calls; the writer's row API is synchronous and its streams complete synchronously,
 /// but should the library yield, its continuation must not be posted to a synchronization context whose thread is
 /// the one blocked here (test runners and UI hosts have one): run without one, so it resumes on the thread pool.
 /// </summary>
