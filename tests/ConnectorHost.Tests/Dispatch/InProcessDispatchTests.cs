@@ -139,7 +139,7 @@ public sealed class InProcessDispatchTests
         var failure = await Assert.ThrowsAsync<RpcException>(() => dispatched.Connector.TestAsync(new TestRequest
         {
             Name = "connect",
-            Configuration = { ["behaviour"] = "connector-error", ["kind"] = "NotFound", ["message"] = "no such schema"},
+            Configuration = { ["behaviour"] = "connector-error", ["kind"] = "NotFound", ["message"] = "no such schema" },
         }, CancellationToken.None));
 
         Assert.Equal("ProbeDestination", dispatched.PluginName);
