@@ -132,6 +132,30 @@ public sealed class InProcessDispatchTests
     }
 
     [Fact]
+    public async Task A_call_aborted_by_shutdown_answers_unavailable()
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var plugin = new ScriptedDestination
+        {
+            WriteBatch = async (_, token) =>
+            {
+                started.SetResult();
+                await Task.Delay(Timeout.Infinite, token);
+                return new WriteBatchResponse { Success = true };
+            },
+        };
+        await using var dispatched = InProcessDispatch.Destination(plugin);
+
+        var call = dispatched.Connector.WriteBatchAsync(new WriteBatchRequest(), CancellationToken.None);
+        await started.Task;
+        dispatched.AbortInFlightCalls();
+        var failure = await Assert.ThrowsAsync<RpcException>(() => call);
+
+        Assert.Equal(StatusCode.Unavailable, failure.StatusCode);
+        Assert.Contains("the host is shutting down", failure.Status.Detail);
+    }
+
+    [Fact]
     public async Task A_plugin_folder_is_loaded_as_the_host_loads_it()
     {
         await using var dispatched = InProcessDispatch.Destination(Path.Combine(RepoPaths.TestPluginsDirectory, "ProbeDestination"));
