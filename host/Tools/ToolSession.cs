@@ -68,8 +68,8 @@ internal sealed class ToolSession : IDisposable
             .Load<ISourceConnector>(side.Plugin, ConnectorSide.Source, _logging.FactoryFor(ConnectorSide.Source));
         var dispatcher = new PluginDispatcher<ISourceConnector>(new PluginHandle<ISourceConnector>(plugin), _logging.For(ConnectorSide.Source),
             _logging.Redactor, _lifecycle, (connector, token) => connector.ConfigurationFormAsync(token));
-        var service = new SourceConnectorService(dispatcher, _logging.FactoryFor(ConnectorSide.Source));
-        return (new DispatchedSource(dispatcher, service), $"source plugin {plugin.Name} {plugin.Version}");
+        var source = new DispatchedSource(dispatcher, _logging.FactoryFor(ConnectorSide.Source), StatusKinds.ToConnectorException);
+        return (new SyncSourceOverDispatch(source), $"source plugin {plugin.Name} {plugin.Version}");
     }
 
     /// <summary>The configured destination plugin in process, or the destination connector at <paramref name="address"/>.</summary>
@@ -86,7 +86,7 @@ internal sealed class ToolSession : IDisposable
             .Load<IDestinationConnector>(side.Plugin, ConnectorSide.Destination, _logging.FactoryFor(ConnectorSide.Destination));
         var dispatcher = new PluginDispatcher<IDestinationConnector>(new PluginHandle<IDestinationConnector>(plugin), _logging.For(ConnectorSide.Destination),
             _logging.Redactor, _lifecycle, (connector, token) => connector.ConfigurationFormAsync(token));
-        return (new DispatchedDestination(dispatcher), $"destination plugin {plugin.Name} {plugin.Version}",
+        return (new DispatchedDestination(dispatcher, StatusKinds.ToConnectorException), $"destination plugin {plugin.Name} {plugin.Version}",
             Path.Combine(Configuration.DataDirectory, plugin.Name));
     }
 

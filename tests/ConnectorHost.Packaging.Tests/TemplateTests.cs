@@ -16,6 +16,7 @@ public sealed class TemplateTests
     [
         "abstractions/ConnectorHost.Abstractions.csproj",
         "protos/ConnectorHost.Grpc/ConnectorHost.Grpc.csproj",
+        "runtime/ConnectorHost.Runtime.csproj",
         "tests/ConnectorHost.Testing/ConnectorHost.Testing.csproj",
         "templates/ConnectorHost.Templates.csproj",
     ];

@@ -1,5 +1,6 @@
 using ConnectorHost.Abstractions;
 using ConnectorHost.Abstractions.Destination;
+using ConnectorHost.Dispatch;
 using FivetranSdk.V2;
 using Grpc.Core;
 
@@ -51,18 +52,7 @@ public sealed class GrpcDestinationConnector(DestinationConnector.DestinationCon
         }
         catch (RpcException e)
         {
-            throw new ConnectorException(KindOf(e.StatusCode), e.Status.Detail);
+            throw StatusKinds.ToConnectorException(e);
         }
     }
-
-    private static ConnectorErrorKind KindOf(StatusCode status) => status switch
-    {
-        StatusCode.InvalidArgument => ConnectorErrorKind.InvalidArgument,
-        StatusCode.NotFound => ConnectorErrorKind.NotFound,
-        StatusCode.AlreadyExists => ConnectorErrorKind.AlreadyExists,
-        StatusCode.FailedPrecondition => ConnectorErrorKind.FailedPrecondition,
-        StatusCode.Unimplemented => ConnectorErrorKind.Unimplemented,
-        StatusCode.Unavailable => ConnectorErrorKind.Unavailable,
-        _ => ConnectorErrorKind.Internal,
-    };
 }

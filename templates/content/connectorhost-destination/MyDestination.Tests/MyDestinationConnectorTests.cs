@@ -2,8 +2,10 @@ using System.Text.Json;
 using ConnectorHost.Abstractions;
 using ConnectorHost.Abstractions.Plugins;
 using ConnectorHost.Testing.BatchFiles;
+using ConnectorHost.Testing.Dispatch;
 using FivetranSdk.V2;
 using Google.Protobuf;
+using Grpc.Core;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 
@@ -67,5 +69,18 @@ public sealed class MyDestinationConnectorTests : IDisposable
 
         Assert.Contains(file, failure.Message);
         Assert.False(File.Exists(Path.Combine(_folder, "crm.users.jsonl")) && File.ReadAllText(Path.Combine(_folder, "crm.users.jsonl")).Length > 0);
+    }
+
+    [Fact]
+    public async Task History_mode_is_refused_with_the_status_the_host_sends()
+    {
+        // Through the host's own dispatch, in process: the failure is what Fivetran's gRPC client receives.
+        await using var dispatched = InProcessDispatch.Destination(_connector);
+
+        var failure = await Assert.ThrowsAsync<RpcException>(() =>
+            dispatched.Connector.WriteHistoryBatchAsync(new WriteHistoryBatchRequest { SchemaName = "crm", Table = _table }, CancellationToken.None));
+
+        Assert.Equal(StatusCode.Unimplemented, failure.StatusCode);
+        Assert.Equal("History mode is not supported by MyDestination.", failure.Status.Detail);
     }
 }

@@ -4,14 +4,16 @@ using ConnectorHost.Dispatch;
 using FivetranSdk.V2;
 using Grpc.Core;
 
-namespace ConnectorHost.Tools.Connectors;
+namespace ConnectorHost.Dispatch;
 
 /// <summary>
-/// The configured destination plugin called in process through the host's own dispatch (leases, redaction, alert
-/// mapping, error statuses), so a tool sees exactly what a gRPC client would; a failed status comes back as the
-/// <see cref="ConnectorException"/> of the same kind.
+/// A destination plugin called in process through the host's own dispatch (leases, redaction, alert mapping, error
+/// statuses, the status cap), so the caller sees exactly what a gRPC client would: the response, or the
+/// <see cref="RpcException"/> the service would answer with, unless <paramref name="failureAs"/> turns it into another
+/// exception (the tools report a <see cref="ConnectorException"/> through <see cref="StatusKinds.ToConnectorException"/>).
 /// </summary>
-internal sealed class DispatchedDestination(PluginDispatcher<IDestinationConnector> dispatcher) : IDestinationConnector
+public sealed class DispatchedDestination(PluginDispatcher<IDestinationConnector> dispatcher, Func<RpcException, Exception>? failureAs = null)
+    : IDestinationConnector
 {
     public Task<ConfigurationFormResponse> ConfigurationFormAsync(CancellationToken cancellationToken) =>
         Call("ConfigurationForm", null, cancellationToken, (plugin, token) => plugin.ConfigurationFormAsync(token));
@@ -51,15 +53,15 @@ internal sealed class DispatchedDestination(PluginDispatcher<IDestinationConnect
         {
             return await dispatcher.CallAsync(method, configuration, PluginCall.Unbounded(cancellationToken), invoke).ConfigureAwait(false);
         }
-        catch (RpcException e)
+        catch (RpcException e) when (failureAs is not null)
         {
-            throw StatusKinds.ToConnectorException(e);
+            throw failureAs(e);
         }
     }
 }
 
 /// <summary>gRPC status → the plugin-side error kind, for tools that report a failed call the same way wherever it ran.</summary>
-internal static class StatusKinds
+public static class StatusKinds
 {
     public static ConnectorException ToConnectorException(RpcException e) => new(e.StatusCode switch
     {
