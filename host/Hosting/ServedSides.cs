@@ -20,7 +20,7 @@ internal sealed class ServedSides : IDisposable
     private readonly HostLifecycle _lifecycle;
     private readonly int? _commonPort;
     private readonly List<Side> _sides = [];
-    private readonly List<(PortServer Server, IReadOnlyList<Side> Sides)> _servers = [];
+    private readonly List<(ServedPort Port, IReadOnlyList<Side> Sides)> _ports = [];
     private readonly TaskCompletionSource<PluginHandle<ISourceConnector>> _source = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<PluginHandle<IDestinationConnector>> _destination = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<IDisposable> _handles = [];
@@ -39,7 +39,7 @@ internal sealed class ServedSides : IDisposable
                 logging.Redactor, lifecycle, (plugin, token) => plugin.ConfigurationFormAsync(token));
             var service = new SourceConnectorService(_sourceDispatcher, logging.FactoryFor(ConnectorSide.Source));
             _sides.Add(new Side(ConnectorSide.Source, source.Plugin, commonPort ?? source.Port,
-                ServedContract.For(SourceConnector.Descriptor, service)));
+                ServedContract.For(ConnectorSide.Source.ServiceName(), () => SourceConnector.Descriptor, service)));
         }
 
         if (configuration.Destination is { } destination)
@@ -48,24 +48,28 @@ internal sealed class ServedSides : IDisposable
                 logging.Redactor, lifecycle, (plugin, token) => plugin.ConfigurationFormAsync(token));
             var service = new DestinationConnectorService(_destinationDispatcher);
             _sides.Add(new Side(ConnectorSide.Destination, destination.Plugin, commonPort ?? destination.Port,
-                ServedContract.For(DestinationConnector.Descriptor, service)));
+                ServedContract.For(ConnectorSide.Destination.ServiceName(), () => DestinationConnector.Descriptor, service)));
         }
     }
 
-    /// <summary>One server per distinct port; sides configured with port 0 each get their own free port.</summary>
-    public IReadOnlyList<PortServer> CreateServers(TimeSpan shutdownTimeout)
+    /// <summary>
+    /// The server: one application listening on every distinct port; sides configured with port 0 each get their own
+    /// free port.
+    /// </summary>
+    public PortServer CreateServer(TimeSpan shutdownTimeout)
     {
         // With --port every side shares the one port (0 included); plugins.json sides on port 0 each get their own.
-        var groups = _sides.GroupBy(side => _commonPort is null && side.Port == 0 ? $"any free port for {side.ConnectorSide}" : $"port {side.Port}");
-        var loggerFactory = _logging.HostFactory();
-        foreach (var group in groups)
+        var groups = _sides.GroupBy(side => _commonPort is null && side.Port == 0 ? $"any free port for {side.ConnectorSide}" : $"port {side.Port}")
+            .Select(group => group.ToList())
+            .ToList();
+        var server = PortServer.Create(groups.Select(sides => (sides[0].Port, (IReadOnlyList<ServedContract>)sides.Select(s => s.Contract).ToList())).ToList(),
+            _lifecycle, _logging.HostFactory(), shutdownTimeout);
+        for (var i = 0; i < groups.Count; i++)
         {
-            var sides = group.ToList();
-            var server = PortServer.Create(sides[0].Port, sides.Select(s => s.Contract).ToList(), _lifecycle, loggerFactory, shutdownTimeout);
-            _servers.Add((server, sides));
+            _ports.Add((server.Ports[i], groups[i]));
         }
 
-        return _servers.Select(s => s.Server).ToList();
+        return server;
     }
 
     /// <summary>Loads every configured plugin; false (each failure reported) when one cannot load.</summary>
@@ -119,12 +123,12 @@ internal sealed class ServedSides : IDisposable
 
     public void LogServing()
     {
-        foreach (var (server, sides) in _servers)
+        foreach (var (port, sides) in _ports)
         {
             foreach (var side in sides)
             {
                 _logging.For(side.ConnectorSide).Information("Serving {Side} plugin {Plugin} {Version} as {Service} on port {Port}",
-                    side.ConnectorSide.ConfigKey(), side.PluginName, side.Version, side.Contract.ServiceName, server.BoundPort);
+                    side.ConnectorSide.ConfigKey(), side.PluginName, side.Version, side.Contract.ServiceName, port.BoundPort);
             }
         }
     }
