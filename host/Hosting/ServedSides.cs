@@ -20,7 +20,7 @@ internal sealed class ServedSides : IDisposable
     private readonly HostLifecycle _lifecycle;
     private readonly int? _commonPort;
     private readonly List<Side> _sides = [];
-    private readonly List<(ServedPort Port, IReadOnlyList<Side> Sides)> _ports = [];
+    private readonly List<PortSides> _ports = [];
     private readonly TaskCompletionSource<PluginHandle<ISourceConnector>> _source = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<PluginHandle<IDestinationConnector>> _destination = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<IDisposable> _handles = [];
@@ -59,17 +59,26 @@ internal sealed class ServedSides : IDisposable
     public PortServer CreateServer(TimeSpan shutdownTimeout)
     {
         // With --port every side shares the one port (0 included); plugins.json sides on port 0 each get their own.
-        var groups = _sides.GroupBy(side => _commonPort is null && side.Port == 0 ? $"any free port for {side.ConnectorSide}" : $"port {side.Port}")
-            .Select(group => group.ToList())
-            .ToList();
-        var server = PortServer.Create(groups.Select(sides => (sides[0].Port, (IReadOnlyList<ServedContract>)sides.Select(s => s.Contract).ToList())).ToList(),
-            _lifecycle, _logging.HostFactory(), shutdownTimeout);
-        for (var i = 0; i < groups.Count; i++)
+        // Plain loops, not LINQ: this is on the start-up path, before much else has been compiled.
+        foreach (var side in _sides)
         {
-            _ports.Add((server.Ports[i], groups[i]));
+            var group = _commonPort is not null || side.Port != 0 ? _ports.Find(p => p.RequestedPort == side.Port) : null;
+            if (group is null)
+            {
+                _ports.Add(group = new PortSides(side.Port));
+            }
+
+            group.Sides.Add(side);
+            group.Contracts.Add(side.Contract);
         }
 
-        return server;
+        var ports = new List<ServedPort>();
+        foreach (var group in _ports)
+        {
+            ports.Add(group.Served = new ServedPort(group.RequestedPort, group.Contracts));
+        }
+
+        return PortServer.Create(ports, _lifecycle, _logging.HostFactory(), shutdownTimeout);
     }
 
     /// <summary>Loads every configured plugin; false (each failure reported) when one cannot load.</summary>
@@ -123,12 +132,12 @@ internal sealed class ServedSides : IDisposable
 
     public void LogServing()
     {
-        foreach (var (port, sides) in _ports)
+        foreach (var port in _ports)
         {
-            foreach (var side in sides)
+            foreach (var side in port.Sides)
             {
                 _logging.For(side.ConnectorSide).Information("Serving {Side} plugin {Plugin} {Version} as {Service} on port {Port}",
-                    side.ConnectorSide.ConfigKey(), side.PluginName, side.Version, side.Contract.ServiceName, port.BoundPort);
+                    side.ConnectorSide.ConfigKey(), side.PluginName, side.Version, side.Contract.ServiceName, port.Served!.BoundPort);
             }
         }
     }
@@ -141,6 +150,17 @@ internal sealed class ServedSides : IDisposable
         {
             handle.Dispose();
         }
+    }
+
+    private sealed class PortSides(int requestedPort)
+    {
+        public int RequestedPort { get; } = requestedPort;
+
+        public List<Side> Sides { get; } = [];
+
+        public List<ServedContract> Contracts { get; } = [];
+
+        public ServedPort? Served { get; set; }
     }
 
     private sealed class Side(ConnectorSide side, string pluginName, int port, ServedContract contract)

@@ -29,7 +29,7 @@ public sealed class PortServer : IAsyncDisposable
         Ports = ports;
     }
 
-    /// <summary>Each port, in the order given to <see cref="Create(IReadOnlyList{ValueTuple{int, IReadOnlyList{ServedContract}}}, HostLifecycle, ILoggerFactory, TimeSpan)"/>.</summary>
+    /// <summary>Each port, in the order given to <see cref="Create(IReadOnlyList{ServedPort}, HostLifecycle, ILoggerFactory, TimeSpan)"/>.</summary>
     public IReadOnlyList<ServedPort> Ports { get; }
 
     /// <summary>The first port's bound port (the only one of a single-port server); valid after start.</summary>
@@ -38,28 +38,37 @@ public sealed class PortServer : IAsyncDisposable
     /// <summary>A server for one port; the application is built when it starts (so off the caller's thread).</summary>
     public static PortServer Create(int port, IReadOnlyList<ServedContract> contracts, HostLifecycle lifecycle,
         ILoggerFactory loggerFactory, TimeSpan shutdownTimeout) =>
-        Create([(port, contracts)], lifecycle, loggerFactory, shutdownTimeout);
+        Create([new ServedPort(port, contracts)], lifecycle, loggerFactory, shutdownTimeout);
 
     /// <summary>
     /// A server for several ports, each with its contracts (a contract on one port only); the application is built when
     /// it starts (so off the caller's thread).
     /// </summary>
-    public static PortServer Create(IReadOnlyList<(int Port, IReadOnlyList<ServedContract> Contracts)> ports, HostLifecycle lifecycle,
-        ILoggerFactory loggerFactory, TimeSpan shutdownTimeout)
+    public static PortServer Create(IReadOnlyList<ServedPort> ports, HostLifecycle lifecycle, ILoggerFactory loggerFactory, TimeSpan shutdownTimeout)
     {
         ArgumentOutOfRangeException.ThrowIfZero(ports.Count);
-        var repeated = ports.SelectMany(p => p.Contracts).GroupBy(c => c.ServiceName).FirstOrDefault(g => g.Count() > 1);
-        if (repeated is not null)
+        var served = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var port in ports)
         {
-            throw new ArgumentException($"{repeated.Key} is served more than once; a contract is served on one port.", nameof(ports));
+            foreach (var contract in port.Contracts)
+            {
+                if (!served.Add(contract.ServiceName))
+                {
+                    throw new ArgumentException($"{contract.ServiceName} is served more than once; a contract is served on one port.", nameof(ports));
+                }
+            }
         }
 
-        var served = ports.Select(p => new ServedPort(p.Port, p.Contracts, lifecycle)).ToList();
-        return new PortServer(() => Build(served, loggerFactory, shutdownTimeout), served);
+        return new PortServer(() => Build(ports, lifecycle, loggerFactory, shutdownTimeout), ports);
     }
 
-    private static WebApplication Build(IReadOnlyList<ServedPort> ports, ILoggerFactory loggerFactory, TimeSpan shutdownTimeout)
+    private static WebApplication Build(IReadOnlyList<ServedPort> ports, HostLifecycle lifecycle, ILoggerFactory loggerFactory, TimeSpan shutdownTimeout)
     {
+        foreach (var port in ports)
+        {
+            port.FollowLifecycle(lifecycle);
+        }
+
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {

@@ -18,17 +18,25 @@ public sealed class ServedPort
     public static readonly IReadOnlyList<string> StandardServices =
         ["grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"];
 
-    private readonly HashSet<string> _contractNames;
+    private readonly HashSet<string> _contractNames = new(StringComparer.Ordinal);
+    private readonly List<string> _serviceNames = [];
     private readonly Lazy<ReflectionServiceImpl> _reflectionV1Alpha;
     private readonly Lazy<ReflectionV1ServiceImpl> _reflectionV1;
+    private PortHealth? _health;
 
-    internal ServedPort(int requestedPort, IReadOnlyList<ServedContract> contracts, HostLifecycle lifecycle)
+    /// <summary>A port to serve <paramref name="contracts"/> on (0: any free port); cheap: the rest is built when the server starts.</summary>
+    public ServedPort(int requestedPort, IReadOnlyList<ServedContract> contracts)
     {
         RequestedPort = requestedPort;
         Contracts = contracts;
-        _contractNames = contracts.Select(c => c.ServiceName).ToHashSet(StringComparer.Ordinal);
-        ServiceNames = [.. contracts.Select(c => c.ServiceName), .. StandardServices];
-        Health = new PortHealth(ServiceNames, lifecycle);
+        // Plain loops: this runs on the start-up path before anything else is compiled.
+        foreach (var contract in contracts)
+        {
+            _contractNames.Add(contract.ServiceName);
+            _serviceNames.Add(contract.ServiceName);
+        }
+
+        _serviceNames.AddRange(StandardServices);
         // Reflection needs the descriptors, which take a while to build: only when a client first asks.
         var descriptors = new Lazy<IReadOnlyList<ServiceDescriptor>>(() =>
         [
@@ -49,15 +57,18 @@ public sealed class ServedPort
     public int BoundPort { get; internal set; }
 
     /// <summary>Every service this port answers: its contracts, then <see cref="StandardServices"/>.</summary>
-    public IReadOnlyList<string> ServiceNames { get; }
+    public IReadOnlyList<string> ServiceNames => _serviceNames;
 
-    internal PortHealth Health { get; }
+    internal PortHealth Health => _health ?? throw new InvalidOperationException("The port's server has not been built.");
 
     internal ReflectionServiceImpl ReflectionV1Alpha => _reflectionV1Alpha.Value;
 
     internal ReflectionV1ServiceImpl ReflectionV1 => _reflectionV1.Value;
 
     internal ListenOptions? Listener { get; set; }
+
+    /// <summary>Creates the port's health, following <paramref name="lifecycle"/> (when the server is built).</summary>
+    internal void FollowLifecycle(HostLifecycle lifecycle) => _health ??= new PortHealth(_serviceNames, lifecycle);
 
     /// <summary>Whether the contract <paramref name="serviceName"/> is served on this port.</summary>
     public bool ServesContract(string serviceName) => _contractNames.Contains(serviceName);

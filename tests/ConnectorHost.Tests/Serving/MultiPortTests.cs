@@ -44,8 +44,8 @@ public sealed class MultiPortTests : IAsyncLifetime
             _logging.For(ConnectorSide.Destination), _logging.Redactor, lifecycle, (plugin, token) => plugin.ConfigurationFormAsync(token));
         _server = PortServer.Create(
             [
-                (0, [ServedContract.For(Source, () => SourceConnector.Descriptor, new SourceConnectorService(sourceDispatcher, _logging.FactoryFor(ConnectorSide.Source)))]),
-                (0, [ServedContract.For(Destination, () => DestinationConnector.Descriptor, new DestinationConnectorService(destinationDispatcher))]),
+                new ServedPort(0, [ServedContract.For(Source, () => SourceConnector.Descriptor, new SourceConnectorService(sourceDispatcher, _logging.FactoryFor(ConnectorSide.Source)))]),
+                new ServedPort(0, [ServedContract.For(Destination, () => DestinationConnector.Descriptor, new DestinationConnectorService(destinationDispatcher))]),
             ],
             lifecycle, _logging.HostFactory(), TimeSpan.FromSeconds(5));
         await _server.StartAsync();
