@@ -64,6 +64,8 @@ public static class HostApplication
             return ExitCodes.PluginLoadFailed;
         }
 
+        // Each plugin's form (which fields are passwords, never logged) is read here while the server still starts.
+        var learningPasswordFields = sides.LearnPasswordFieldsAsync();
         try
         {
             await listening.ConfigureAwait(false);
@@ -74,11 +76,12 @@ public static class HostApplication
             logging.Root.Error("Cannot listen on port(s) {Ports}: {Reason}. Free the port or choose another with --port or in plugins.json.",
                 ports, e.Message);
             HostConsole.StandardError.WriteLine($"ConnectorHost: cannot listen on port(s) {ports}: {e.Message}");
+            await learningPasswordFields.ConfigureAwait(false);
             await server.DisposeAsync().ConfigureAwait(false);
             return ExitCodes.StartupFailed;
         }
 
-        await sides.LearnPasswordFieldsAsync().ConfigureAwait(false);
+        await learningPasswordFields.ConfigureAwait(false);
         lifecycle.MarkServing();
         sides.LogServing();
         // The line scripts and the test fixture wait for: every side is loaded and every port accepts calls.
