@@ -11,7 +11,7 @@ using FivetranSdk.V2;
 namespace ConnectorHost.Hosting;
 
 /// <summary>
-/// The serve command: plugins.json → one Kestrel port per configured port (bound while the plugins load) → dispatch
+/// The serve command: plugins.json → one Kestrel listener per configured port (bound while the plugins load) → dispatch
 /// to the plugins, then serve until SIGTERM/SIGINT, drain within the shutdown timeout and exit.
 /// </summary>
 public static class HostApplication
@@ -49,35 +49,43 @@ public static class HostApplication
 
         // Kestrel binds on another core while the plugins load on this one (start-up time is a benchmark target);
         // a call arriving before its plugin is ready waits for it.
-        // Each port's application is built and started on the thread pool (one task per port).
-        var servers = sides.CreateServers(configuration.ShutdownTimeout + AbortGracePeriod);
-        var listening = Task.WhenAll(servers.Select(server => Task.Run(() => server.StartAsync())));
+        // The one application serving every port is built, started and warmed up (one loopback health call) on the
+        // thread pool.
+        var server = sides.CreateServer(configuration.ShutdownTimeout + AbortGracePeriod);
+        var listening = Task.Run(async () =>
+        {
+            await server.StartAsync().ConfigureAwait(false);
+            await server.WarmUpAsync().ConfigureAwait(false);
+        });
 
         if (!sides.LoadPlugins())
         {
-            await StopQuietlyAsync(servers, listening).ConfigureAwait(false);
+            await StopQuietlyAsync(server, listening).ConfigureAwait(false);
             return ExitCodes.PluginLoadFailed;
         }
 
+        // Each plugin's form (which fields are passwords, never logged) is read here while the server still starts.
+        var learningPasswordFields = sides.LearnPasswordFieldsAsync();
         try
         {
             await listening.ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
         {
-            var ports = string.Join(", ", servers.Select(s => s.RequestedPort));
+            var ports = string.Join(", ", server.Ports.Select(p => p.RequestedPort));
             logging.Root.Error("Cannot listen on port(s) {Ports}: {Reason}. Free the port or choose another with --port or in plugins.json.",
                 ports, e.Message);
             HostConsole.StandardError.WriteLine($"ConnectorHost: cannot listen on port(s) {ports}: {e.Message}");
-            await DisposeAllAsync(servers).ConfigureAwait(false);
+            await learningPasswordFields.ConfigureAwait(false);
+            await server.DisposeAsync().ConfigureAwait(false);
             return ExitCodes.StartupFailed;
         }
 
-        await sides.LearnPasswordFieldsAsync().ConfigureAwait(false);
+        await learningPasswordFields.ConfigureAwait(false);
         lifecycle.MarkServing();
         sides.LogServing();
         // The line scripts and the test fixture wait for: every side is loaded and every port accepts calls.
-        logging.Root.Information("{Ready} on port(s) {Ports}", ReadyMessage, string.Join(", ", servers.Select(s => s.BoundPort).Order()));
+        logging.Root.Information("{Ready} on port(s) {Ports}", ReadyMessage, string.Join(", ", server.Ports.Select(p => p.BoundPort).Order()));
 
         var received = await signal.Received.ConfigureAwait(false);
         lifecycle.BeginDraining();
@@ -88,10 +96,10 @@ public static class HostApplication
         using (var grace = new CancellationTokenSource(configuration.ShutdownTimeout))
         using (grace.Token.Register(lifecycle.AbortInFlightCalls))
         {
-            await Task.WhenAll(servers.Select(server => server.StopAsync())).ConfigureAwait(false);
+            await server.StopAsync().ConfigureAwait(false);
         }
 
-        await DisposeAllAsync(servers).ConfigureAwait(false);
+        await server.DisposeAsync().ConfigureAwait(false);
         lifecycle.MarkStopped();
         logging.Root.Information("ConnectorHost stopped");
         return ExitCodes.Ok;
@@ -105,26 +113,18 @@ public static class HostApplication
         return ExitCodes.InvalidConfiguration;
     }
 
-    private static async Task StopQuietlyAsync(IReadOnlyList<PortServer> servers, Task listening)
+    private static async Task StopQuietlyAsync(PortServer server, Task listening)
     {
         try
         {
             await listening.ConfigureAwait(false);
-            await Task.WhenAll(servers.Select(server => server.StopAsync())).ConfigureAwait(false);
+            await server.StopAsync().ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
         {
             // Not listening (port taken): nothing to stop; the plugin failure is what gets reported.
         }
 
-        await DisposeAllAsync(servers).ConfigureAwait(false);
-    }
-
-    private static async Task DisposeAllAsync(IEnumerable<PortServer> servers)
-    {
-        foreach (var server in servers)
-        {
-            await server.DisposeAsync().ConfigureAwait(false);
-        }
+        await server.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -20,7 +20,7 @@ internal sealed class ServedSides : IDisposable
     private readonly HostLifecycle _lifecycle;
     private readonly int? _commonPort;
     private readonly List<Side> _sides = [];
-    private readonly List<(PortServer Server, IReadOnlyList<Side> Sides)> _servers = [];
+    private readonly List<PortSides> _ports = [];
     private readonly TaskCompletionSource<PluginHandle<ISourceConnector>> _source = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<PluginHandle<IDestinationConnector>> _destination = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<IDisposable> _handles = [];
@@ -39,7 +39,7 @@ internal sealed class ServedSides : IDisposable
                 logging.Redactor, lifecycle, (plugin, token) => plugin.ConfigurationFormAsync(token));
             var service = new SourceConnectorService(_sourceDispatcher, logging.FactoryFor(ConnectorSide.Source));
             _sides.Add(new Side(ConnectorSide.Source, source.Plugin, commonPort ?? source.Port,
-                ServedContract.For(SourceConnector.Descriptor, service)));
+                ServedContract.For(ConnectorSide.Source.ServiceName(), () => SourceConnector.Descriptor, service)));
         }
 
         if (configuration.Destination is { } destination)
@@ -48,24 +48,37 @@ internal sealed class ServedSides : IDisposable
                 logging.Redactor, lifecycle, (plugin, token) => plugin.ConfigurationFormAsync(token));
             var service = new DestinationConnectorService(_destinationDispatcher);
             _sides.Add(new Side(ConnectorSide.Destination, destination.Plugin, commonPort ?? destination.Port,
-                ServedContract.For(DestinationConnector.Descriptor, service)));
+                ServedContract.For(ConnectorSide.Destination.ServiceName(), () => DestinationConnector.Descriptor, service)));
         }
     }
 
-    /// <summary>One server per distinct port; sides configured with port 0 each get their own free port.</summary>
-    public IReadOnlyList<PortServer> CreateServers(TimeSpan shutdownTimeout)
+    /// <summary>
+    /// The server: one application listening on every distinct port; sides configured with port 0 each get their own
+    /// free port.
+    /// </summary>
+    public PortServer CreateServer(TimeSpan shutdownTimeout)
     {
         // With --port every side shares the one port (0 included); plugins.json sides on port 0 each get their own.
-        var groups = _sides.GroupBy(side => _commonPort is null && side.Port == 0 ? $"any free port for {side.ConnectorSide}" : $"port {side.Port}");
-        var loggerFactory = _logging.HostFactory();
-        foreach (var group in groups)
+        // Plain loops, not LINQ: this is on the start-up path, before much else has been compiled.
+        foreach (var side in _sides)
         {
-            var sides = group.ToList();
-            var server = PortServer.Create(sides[0].Port, sides.Select(s => s.Contract).ToList(), _lifecycle, loggerFactory, shutdownTimeout);
-            _servers.Add((server, sides));
+            var group = _commonPort is not null || side.Port != 0 ? _ports.Find(p => p.RequestedPort == side.Port) : null;
+            if (group is null)
+            {
+                _ports.Add(group = new PortSides(side.Port));
+            }
+
+            group.Sides.Add(side);
+            group.Contracts.Add(side.Contract);
         }
 
-        return _servers.Select(s => s.Server).ToList();
+        var ports = new List<ServedPort>();
+        foreach (var group in _ports)
+        {
+            ports.Add(group.Served = new ServedPort(group.RequestedPort, group.Contracts));
+        }
+
+        return PortServer.Create(ports, _lifecycle, _logging.HostFactory(), shutdownTimeout);
     }
 
     /// <summary>Loads every configured plugin; false (each failure reported) when one cannot load.</summary>
@@ -119,12 +132,12 @@ internal sealed class ServedSides : IDisposable
 
     public void LogServing()
     {
-        foreach (var (server, sides) in _servers)
+        foreach (var port in _ports)
         {
-            foreach (var side in sides)
+            foreach (var side in port.Sides)
             {
                 _logging.For(side.ConnectorSide).Information("Serving {Side} plugin {Plugin} {Version} as {Service} on port {Port}",
-                    side.ConnectorSide.ConfigKey(), side.PluginName, side.Version, side.Contract.ServiceName, server.BoundPort);
+                    side.ConnectorSide.ConfigKey(), side.PluginName, side.Version, side.Contract.ServiceName, port.Served!.BoundPort);
             }
         }
     }
@@ -137,6 +150,17 @@ internal sealed class ServedSides : IDisposable
         {
             handle.Dispose();
         }
+    }
+
+    private sealed class PortSides(int requestedPort)
+    {
+        public int RequestedPort { get; } = requestedPort;
+
+        public List<Side> Sides { get; } = [];
+
+        public List<ServedContract> Contracts { get; } = [];
+
+        public ServedPort? Served { get; set; }
     }
 
     private sealed class Side(ConnectorSide side, string pluginName, int port, ServedContract contract)

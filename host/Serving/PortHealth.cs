@@ -7,9 +7,9 @@ using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 namespace ConnectorHost.Serving;
 
 /// <summary>
-/// The standard health service of one port (Grpc.HealthCheck's implementation): "" and every service of the port are
-/// SERVING once the host serves, NOT_SERVING before that and while draining; a service the port does not serve is
-/// NOT_FOUND, with a message saying so.
+/// The standard health service of one port (Grpc.HealthCheck's implementation), answering the port's calls through
+/// <see cref="PortHealthService"/>: "" and every service of the port are SERVING once the host serves, NOT_SERVING
+/// before that and while draining; a service the port does not serve is NOT_FOUND, with a message saying so.
 /// </summary>
 public sealed class PortHealth : Health.HealthBase
 {

@@ -1,63 +1,99 @@
-using System.Net;
 using ConnectorHost.Hosting;
-using Grpc.Health.V1;
-using Grpc.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace ConnectorHost.Serving;
 
 /// <summary>
-/// One listening port: a WebApplication (empty builder: nothing the host does not use) with Kestrel on cleartext
-/// HTTP/2, IPv4 and IPv6 any-address, serving its contracts with Grpc.AspNetCore plus reflection (v1, v1alpha) and
-/// health that know only this port's contracts. Nothing here knows a plugin.
+/// The listening ports: one WebApplication (empty builder: nothing the host does not use; one DI container, one
+/// Kestrel) with a cleartext HTTP/2, IPv4 and IPv6 any-address listener per <see cref="ServedPort"/>, serving the
+/// contracts with Grpc.AspNetCore plus reflection (v1, v1alpha) and health. Each port answers only for its own
+/// contracts: a call for a contract served on another port is UNIMPLEMENTED, as if the contract did not exist, and
+/// reflection and health there know only that port's contracts. Nothing here knows a plugin.
 /// </summary>
 public sealed class PortServer : IAsyncDisposable
 {
     private readonly Func<WebApplication> _build;
     private WebApplication? _app;
 
-    private PortServer(Func<WebApplication> build, int requestedPort, IReadOnlyList<ServedContract> contracts)
+    private PortServer(Func<WebApplication> build, IReadOnlyList<ServedPort> ports)
     {
         _build = build;
-        RequestedPort = requestedPort;
-        Contracts = contracts;
+        Ports = ports;
     }
 
-    public int RequestedPort { get; }
+    /// <summary>Each port, in the order given to <see cref="Create(IReadOnlyList{ServedPort}, HostLifecycle, ILoggerFactory, TimeSpan)"/>.</summary>
+    public IReadOnlyList<ServedPort> Ports { get; }
 
-    public IReadOnlyList<ServedContract> Contracts { get; }
+    /// <summary>The first port's bound port (the only one of a single-port server); valid after start.</summary>
+    public int BoundPort => Ports[0].BoundPort;
 
-    /// <summary>The port Kestrel bound (differs from <see cref="RequestedPort"/> when that is 0); valid after start.</summary>
-    public int BoundPort { get; private set; }
-
-    /// <summary>A server for <paramref name="port"/>; the application is built when it starts (so off the caller's thread).</summary>
+    /// <summary>A server for one port; the application is built when it starts (so off the caller's thread).</summary>
     public static PortServer Create(int port, IReadOnlyList<ServedContract> contracts, HostLifecycle lifecycle,
         ILoggerFactory loggerFactory, TimeSpan shutdownTimeout) =>
-        new(() => Build(port, contracts, lifecycle, loggerFactory, shutdownTimeout), port, contracts);
+        Create([new ServedPort(port, contracts)], lifecycle, loggerFactory, shutdownTimeout);
 
-    private static WebApplication Build(int port, IReadOnlyList<ServedContract> contracts, HostLifecycle lifecycle,
-        ILoggerFactory loggerFactory, TimeSpan shutdownTimeout)
+    /// <summary>
+    /// A server for several ports, each with its contracts (a contract on one port only); the application is built when
+    /// it starts (so off the caller's thread).
+    /// </summary>
+    public static PortServer Create(IReadOnlyList<ServedPort> ports, HostLifecycle lifecycle, ILoggerFactory loggerFactory, TimeSpan shutdownTimeout)
     {
+        ArgumentOutOfRangeException.ThrowIfZero(ports.Count);
+        var served = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var port in ports)
+        {
+            foreach (var contract in port.Contracts)
+            {
+                if (!served.Add(contract.ServiceName))
+                {
+                    throw new ArgumentException($"{contract.ServiceName} is served more than once; a contract is served on one port.", nameof(ports));
+                }
+            }
+        }
+
+        return new PortServer(() => Build(ports, lifecycle, loggerFactory, shutdownTimeout), ports);
+    }
+
+    private static WebApplication Build(IReadOnlyList<ServedPort> ports, HostLifecycle lifecycle, ILoggerFactory loggerFactory, TimeSpan shutdownTimeout)
+    {
+        foreach (var port in ports)
+        {
+            port.FollowLifecycle(lifecycle);
+        }
+
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             ConfigureKestrel(kestrel);
-            kestrel.ListenAnyIP(port, listen => listen.Protocols = HttpProtocols.Http2);
+            foreach (var port in ports)
+            {
+                kestrel.ListenAnyIP(port.RequestedPort, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http2;
+                    // Every call on this listener's connections finds its port among its features (a call's features
+                    // fall back to its connection's): what the port serves is decided per call from it.
+                    listen.Use(next => connection =>
+                    {
+                        connection.Features.Set(port);
+                        return next(connection);
+                    });
+                    port.Listener = listen;
+                });
+            }
         });
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         builder.Services.AddSingleton<IMemoryPoolFactory<byte>, BoundedBlockMemoryPoolFactory>();
-        // The host handles SIGTERM/SIGINT itself (one drain for every port), not each application.
+        // The host handles SIGTERM/SIGINT itself (one drain for every port), not the application.
         builder.Services.AddSingleton<IHostLifetime, ExternallyControlledLifetime>();
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = shutdownTimeout);
         builder.Services.AddGrpc(options =>
@@ -68,16 +104,16 @@ public sealed class PortServer : IAsyncDisposable
             options.ResponseCompressionAlgorithm = GrpcHeaders.Gzip;
             options.EnableDetailedErrors = false;
         });
+        builder.Services.AddSingleton<PortHealthService>();
+        builder.Services.AddSingleton<PortReflectionV1Service>();
+        builder.Services.AddSingleton<PortReflectionV1AlphaService>();
+        if (ports.Count > 1)
+        {
+            // One port needs no filtering: it serves every mapped contract.
+            builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, ServedPortMatcherPolicy>());
+        }
 
-        var descriptors = contracts.Select(c => c.Descriptor).Append(Health.Descriptor).ToList();
-        var reflected = descriptors.Append(Grpc.Reflection.V1.ServerReflection.Descriptor)
-            .Append(Grpc.Reflection.V1Alpha.ServerReflection.Descriptor).ToList();
-        // Registered before AddGrpcReflection so its own (every endpoint of the process) does not apply.
-        builder.Services.AddSingleton(new ReflectionServiceImpl(reflected));
-        builder.Services.AddSingleton(new ReflectionV1ServiceImpl(reflected));
-        builder.Services.AddGrpcReflection();
-        builder.Services.AddSingleton(new PortHealth(reflected.Select(d => d.FullName).ToList(), lifecycle));
-        foreach (var contract in contracts)
+        foreach (var contract in ports.SelectMany(p => p.Contracts))
         {
             contract.Register(builder.Services);
         }
@@ -95,23 +131,34 @@ public sealed class PortServer : IAsyncDisposable
             context.Response.Headers.Allow = "POST";
             return Task.CompletedTask;
         });
-        foreach (var contract in contracts)
+        foreach (var contract in ports.SelectMany(p => p.Contracts))
         {
             contract.Map(app);
         }
 
-        app.MapGrpcReflectionService();
-        app.MapGrpcService<PortHealth>();
+        app.MapGrpcService<PortReflectionV1Service>();
+        app.MapGrpcService<PortReflectionV1AlphaService>();
+        app.MapGrpcService<PortHealthService>();
         return app;
     }
 
+    /// <summary>Builds the application and binds every port (all or none: a port that cannot be bound fails the start).</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         _app = _build();
         await _app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        BoundPort = BindingAddress.Parse(address).Port;
+        foreach (var port in Ports)
+        {
+            // Kestrel writes the endpoint it bound back into the listener's options (the free port for port 0).
+            port.BoundPort = port.Listener!.IPEndPoint!.Port;
+        }
     }
+
+    /// <summary>
+    /// Has the first port answer one health call over loopback (see <see cref="LoopbackWarmUp"/>), so that the first
+    /// client's call does not pay for compiling the serving path; false (and nothing else) when that did not work.
+    /// </summary>
+    public Task<bool> WarmUpAsync() => LoopbackWarmUp.CallHealthAsync(Ports[0].BoundPort, TimeSpan.FromSeconds(2));
 
     /// <summary>Stops accepting calls and waits for in-flight ones; past the host's shutdown timeout, connections are cut.</summary>
     public Task StopAsync(CancellationToken cancellationToken = default) => _app?.StopAsync(cancellationToken) ?? Task.CompletedTask;
