@@ -49,14 +49,9 @@ public static class HostApplication
 
         // Kestrel binds on another core while the plugins load on this one (start-up time is a benchmark target);
         // a call arriving before its plugin is ready waits for it.
-        // The one application serving every port is built, started and warmed up (one loopback health call) on the
-        // thread pool.
+        // The one application serving every port is built and started on the thread pool.
         var server = sides.CreateServer(configuration.ShutdownTimeout + AbortGracePeriod);
-        var listening = Task.Run(async () =>
-        {
-            await server.StartAsync().ConfigureAwait(false);
-            await server.WarmUpAsync().ConfigureAwait(false);
-        });
+        var listening = Task.Run(() => server.StartAsync());
 
         if (!sides.LoadPlugins())
         {

@@ -154,12 +154,6 @@ public sealed class PortServer : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Has the first port answer one health call over loopback (see <see cref="LoopbackWarmUp"/>), so that the first
-    /// client's call does not pay for compiling the serving path; false (and nothing else) when that did not work.
-    /// </summary>
-    public Task<bool> WarmUpAsync() => LoopbackWarmUp.CallHealthAsync(Ports[0].BoundPort, TimeSpan.FromSeconds(2));
-
     /// <summary>Stops accepting calls and waits for in-flight ones; past the host's shutdown timeout, connections are cut.</summary>
     public Task StopAsync(CancellationToken cancellationToken = default) => _app?.StopAsync(cancellationToken) ?? Task.CompletedTask;
 

@@ -118,15 +118,6 @@ public sealed class MultiPortTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_start_up_warm_up_call_is_answered_and_leaves_the_port_serving()
-    {
-        Assert.True(await _server.WarmUpAsync());
-
-        Assert.Equal(BatchFileFormat.Csv, (await new DestinationConnector.DestinationConnectorClient(_destination).CapabilitiesAsync(new CapabilitiesRequest())).BatchFileFormat);
-        Assert.NotNull(await new SourceConnector.SourceConnectorClient(_source).SchemaAsync(new SchemaRequest()));
-    }
-
-    [Fact]
     public void The_standard_service_names_are_those_of_their_descriptors()
     {
         Assert.Equal(
