@@ -123,6 +123,55 @@ public sealed class PostgresConfigurationTests : IAsyncLifetime
         await drop.ExecuteNonQueryAsync();
     }
 
+    [Fact]
+    public async Task A_large_load_into_an_empty_table_keeps_the_lookup_index_whether_it_commits_or_fails()
+    {
+        var prefix = "ix" + Guid.NewGuid().ToString("N")[..8] + "_";
+        var configuration = new Dictionary<string, string>(_server) { ["schema_prefix"] = prefix };
+        var table = new Table { Name = "t", Columns = { new Column { Name = "a", Type = DataType.Long, PrimaryKey = true }, new Column { Name = "b", Type = DataType.String } } };
+        var create = new CreateTableRequest { SchemaName = "s", Table = table };
+        create.Configuration.Add(configuration);
+        await _connector.CreateTableAsync(create, default);
+        var folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "pg-large-" + Guid.NewGuid().ToString("N"))).FullName;
+        try
+        {
+            var fileParams = ConnectorHost.Testing.BatchFiles.BatchFileWriter.Params();
+            var good = ConnectorHost.Testing.BatchFiles.BatchFileWriter.Write(Path.Combine(folder, "good.csv.zst.aes"), fileParams, ["a", "b"],
+                Enumerable.Range(1, 12_000).Select(i => new object?[] { (long)i, $"v{i}" }));
+            var bad = ConnectorHost.Testing.BatchFiles.BatchFileWriter.Write(Path.Combine(folder, "bad.csv.zst.aes"), fileParams, ["a", "b"], [["oops", "x"]]);
+            WriteBatchRequest Batch(params ConnectorHost.Testing.BatchFiles.WrittenBatchFile[] files)
+            {
+                var request = new WriteBatchRequest { SchemaName = "s", Table = table, FileParams = fileParams };
+                request.Configuration.Add(configuration);
+                foreach (var file in files)
+                {
+                    request.Keys[file.Path] = file.Key;
+                    request.ReplaceFiles.Add(file.Path);
+                }
+
+                return request;
+            }
+
+            await Assert.ThrowsAnyAsync<ConnectorException>(() => _connector.WriteBatchAsync(Batch(good, bad), default));
+            Assert.Equal(["(a)"], await KeyIndexesAsync(prefix + "s"));
+
+            Assert.True((await _connector.WriteBatchAsync(Batch(good), default)).Success);
+            Assert.Equal(["(a)"], await KeyIndexesAsync(prefix + "s"));
+            await using var admin = await OpenAdminAsync();
+            await using var count = new NpgsqlCommand($"SELECT count(*), count(DISTINCT a) FROM \"{prefix}s\".t", admin);
+            await using var reader = await count.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync());
+            Assert.Equal((12_000L, 12_000L), (reader.GetInt64(0), reader.GetInt64(1)));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+            await using var admin = await OpenAdminAsync();
+            await using var drop = new NpgsqlCommand($"DROP SCHEMA \"{prefix}s\" CASCADE; DROP SCHEMA \"{prefix}_connectorhost\" CASCADE", admin);
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+
     private async Task<List<string>> KeyIndexesAsync(string schema)
     {
         await using var admin = await OpenAdminAsync();

@@ -56,6 +56,8 @@ internal sealed class DuckDbDialect(string databaseCatalog) : ISqlDialect
     {
     }
 
+    public bool DropKeyIndex(ISqlSession session, TableDefinition table) => false;
+
     public string StageReference(string stageName) => $"{QuoteSchema(CatalogSchema)}.{Sql.Quote(stageName)}";
 
     public StagedFile Stage(ISqlSession session, TableDefinition table, BatchFileReader reader, StageKind kind, string stageName)
@@ -91,12 +93,14 @@ internal sealed class DuckDbDialect(string databaseCatalog) : ISqlDialect
 
         session.Execute($"CREATE TABLE {StageReference(stageName)} ({string.Join(", ", definitions.Concat(flags))})");
         long rows = 0;
+        var keyOrder = kind == StageKind.Replace ? new KeyOrderProof(reader, table) : null;
         using (var appender = duck.Connection.CreateAppender(databaseCatalog, CatalogSchema, stageName))
         {
             var recordKey = table.RecordKey;
             while (reader.Read())
             {
                 rows++;
+                keyOrder?.Observe();
                 var row = appender.CreateRow();
                 row.AppendValue(rows);
                 foreach (var (ordinal, staged) in ordinals)
@@ -133,7 +137,7 @@ internal sealed class DuckDbDialect(string databaseCatalog) : ISqlDialect
             }
         }
 
-        return new StagedFile(StageReference(stageName), columns, rows);
+        return new StagedFile(StageReference(stageName), columns, rows, keyOrder?.KeysIncreasing ?? false, keyOrder?.KeysAndStartIncreasing ?? false);
     }
 
     private static void Append(DuckDB.NET.Data.IDuckDBAppenderRow row, BatchFileReader reader, int ordinal, DataType type)

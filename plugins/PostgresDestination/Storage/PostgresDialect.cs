@@ -69,12 +69,7 @@ internal sealed class PostgresDialect(string schemaPrefix) : ISqlDialect
     public void TableSaved(ISqlSession session, string physicalName, TableDefinition table)
     {
         var schema = PhysicalSchema(table.Schema);
-        var existing = session.Query(
-            "SELECT i.relname, array_to_string(array_agg(a.attname ORDER BY k.ord), ',') FROM pg_index x " +
-            "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace " +
-            "CROSS JOIN LATERAL unnest(x.indkey) WITH ORDINALITY AS k(attnum, ord) JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum " +
-            "WHERE n.nspname = $1 AND t.relname = $2 AND i.relname LIKE 'ch\\_key\\_%' GROUP BY i.relname",
-            schema, table.Name);
+        var existing = KeyIndexes(session, table);
         var wanted = string.Join(",", table.RecordKey.Select(k => k.Name));
         if (existing.Count == 1 && (string?)existing[0][1] == wanted)
         {
@@ -91,6 +86,26 @@ internal sealed class PostgresDialect(string schemaPrefix) : ISqlDialect
             session.Execute($"CREATE INDEX {Sql.Quote("ch_key_" + Guid.NewGuid().ToString("N")[..16])} ON {physicalName} ({Sql.QuoteList(table.RecordKey.Select(k => k.Name))})");
         }
     }
+
+    public bool DropKeyIndex(ISqlSession session, TableDefinition table)
+    {
+        var schema = PhysicalSchema(table.Schema);
+        var existing = KeyIndexes(session, table);
+        foreach (var index in existing)
+        {
+            session.Execute($"DROP INDEX {Sql.Quote(schema)}.{Sql.Quote((string)index[0]!)}");
+        }
+
+        return existing.Count > 0;
+    }
+
+    /// <summary>The table's ch_key_* indexes: name and comma-separated columns.</summary>
+    private List<object?[]> KeyIndexes(ISqlSession session, TableDefinition table) => session.Query(
+        "SELECT i.relname, array_to_string(array_agg(a.attname ORDER BY k.ord), ',') FROM pg_index x " +
+        "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace " +
+        "CROSS JOIN LATERAL unnest(x.indkey) WITH ORDINALITY AS k(attnum, ord) JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum " +
+        "WHERE n.nspname = $1 AND t.relname = $2 AND i.relname LIKE 'ch\\_key\\_%' GROUP BY i.relname",
+        PhysicalSchema(table.Schema), table.Name);
 
     public string StageReference(string stageName) => Sql.Quote(stageName);
 
@@ -128,12 +143,14 @@ internal sealed class PostgresDialect(string schemaPrefix) : ISqlDialect
         copyColumns.AddRange(ordinals.Where(o => o.Staged.Flag is not null).Select(o => Sql.Quote(o.Staged.Flag!)));
         long rows = 0;
         var recordKey = table.RecordKey;
+        var keyOrder = kind == StageKind.Replace ? new KeyOrderProof(reader, table) : null;
         try
         {
             using var importer = pg.Connection.BeginBinaryImport($"COPY {StageReference(stageName)} ({string.Join(", ", copyColumns)}) FROM STDIN (FORMAT BINARY)");
             while (reader.Read())
             {
                 rows++;
+                keyOrder?.Observe();
                 importer.StartRow();
                 importer.Write(rows, NpgsqlDbType.Bigint);
                 foreach (var (ordinal, staged, type) in ordinals)
@@ -176,7 +193,7 @@ internal sealed class PostgresDialect(string schemaPrefix) : ISqlDialect
 
         // Temporary tables have no statistics until analysed: without them the planner guesses their size.
         session.Execute($"ANALYZE {StageReference(stageName)}");
-        return new StagedFile(StageReference(stageName), columns, rows);
+        return new StagedFile(StageReference(stageName), columns, rows, keyOrder?.KeysIncreasing ?? false, keyOrder?.KeysAndStartIncreasing ?? false);
     }
 
     private static NpgsqlDbType CopyType(DataType type) => type switch

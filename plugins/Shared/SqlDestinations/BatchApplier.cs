@@ -123,6 +123,11 @@ internal sealed class BatchApplier(ISqlDialect dialect, TableCatalog catalog, IS
     /// <summary>Whether a key (or key and start time) occurs twice: a hash aggregate, cheaper than ranking every row.</summary>
     private bool HasDuplicates(StagedFile staged, bool withStart)
     {
+        if (withStart ? staged.KeysAndStartIncreasing : staged.KeysIncreasing)
+        {
+            return false;
+        }
+
         var group = Key.Select(k => Sql.Quote(staged.Columns[k.Name].Value)).ToList();
         if (withStart)
         {
@@ -146,11 +151,39 @@ internal sealed class BatchApplier(ISqlDialect dialect, TableCatalog catalog, IS
 
     private void Replace(StagedFile staged)
     {
-        session.Execute($"DELETE FROM {Target} AS t USING {staged.Table} AS s WHERE {KeyMatch("t", staged)}");
-        var columns = staged.Columns.Values.ToList();
-        var source = HasDuplicates(staged, withStart: false) ? LastPerKey(staged) : staged.Table;
-        session.Execute($"INSERT INTO {Target} ({Sql.QuoteList(columns.Select(c => c.Column.Name))}) SELECT {string.Join(", ", columns.Select(c => c.Read("s")))} FROM {source} AS s");
+        var empty = IsLargeLoadIntoEmptyTarget(staged);
+        if (!empty)
+        {
+            session.Execute($"DELETE FROM {Target} AS t USING {staged.Table} AS s WHERE {KeyMatch("t", staged)}");
+        }
+
+        InsertStaged(staged, withStart: false, empty);
     }
+
+    /// <summary>
+    /// Inserts the staged rows (the last of each key, or key and start time). Into an empty table the dialect's key
+    /// index is dropped first and built once after the insert: maintaining it row by row costs more.
+    /// </summary>
+    private void InsertStaged(StagedFile staged, bool withStart, bool intoEmptyTarget)
+    {
+        var columns = staged.Columns.Values.ToList();
+        var source = HasDuplicates(staged, withStart) ? LastPerKey(staged, withStart) : staged.Table;
+        var rebuildIndex = intoEmptyTarget && dialect.DropKeyIndex(session, table);
+        session.Execute($"INSERT INTO {Target} ({Sql.QuoteList(columns.Select(c => c.Column.Name))}) SELECT {string.Join(", ", columns.Select(c => c.Read("s")))} FROM {source} AS s");
+        if (rebuildIndex)
+        {
+            dialect.TableSaved(session, Target, table);
+        }
+    }
+
+    /// <summary>
+    /// Whether a replace file is large enough for the empty-table path to pay (below it, dropping and rebuilding the
+    /// key index costs more than it saves) and the table holds no row yet, typically the initial sync.
+    /// </summary>
+    private bool IsLargeLoadIntoEmptyTarget(StagedFile staged) =>
+        staged.Rows >= EmptyTargetMinimumRows && session.Scalar($"SELECT 1 FROM {Target} LIMIT 1") is null;
+
+    private const long EmptyTargetMinimumRows = 10_000;
 
     /// <summary>
     /// Modified cells overwrite, unmodified cells keep the stored value; a key the table lacks is ignored.
@@ -205,10 +238,13 @@ internal sealed class BatchApplier(ISqlDialect dialect, TableCatalog catalog, IS
     private void HistoryReplace(StagedFile staged)
     {
         var start = Sql.Quote(SystemColumns.Start);
-        session.Execute($"DELETE FROM {Target} AS t USING {staged.Table} AS s WHERE {KeyMatch("t", staged)} AND t.{start} = {StartOf(staged)}");
-        var columns = staged.Columns.Values.ToList();
-        var source = HasDuplicates(staged, withStart: true) ? LastPerKey(staged, withStart: true) : staged.Table;
-        session.Execute($"INSERT INTO {Target} ({Sql.QuoteList(columns.Select(c => c.Column.Name))}) SELECT {string.Join(", ", columns.Select(c => c.Read("s")))} FROM {source} AS s");
+        var empty = IsLargeLoadIntoEmptyTarget(staged);
+        if (!empty)
+        {
+            session.Execute($"DELETE FROM {Target} AS t USING {staged.Table} AS s WHERE {KeyMatch("t", staged)} AND t.{start} = {StartOf(staged)}");
+        }
+
+        InsertStaged(staged, withStart: true, empty);
     }
 
     /// <summary>

@@ -37,6 +37,13 @@ internal interface ISqlDialect
     /// </summary>
     void TableSaved(ISqlSession session, string physicalName, TableDefinition table);
 
+    /// <summary>
+    /// Before a bulk insert into an empty table: drops the lookup index <see cref="TableSaved"/> keeps, since building
+    /// it once afterwards is cheaper than maintaining it row by row. Answers whether one was dropped (then the caller
+    /// calls <see cref="TableSaved"/> after the insert, in the same transaction).
+    /// </summary>
+    bool DropKeyIndex(ISqlSession session, TableDefinition table);
+
     /// <summary>How SQL names a staging table.</summary>
     string StageReference(string stageName);
 
@@ -56,8 +63,12 @@ internal enum StageKind
     Delete,
 }
 
-/// <summary>A staged file: the staging table (as SQL names it), and for each table column present in the file its staging column.</summary>
-internal sealed record StagedFile(string Table, IReadOnlyDictionary<string, StagedColumn> Columns, long Rows);
+/// <summary>
+/// A staged file: the staging table (as SQL names it), and for each table column present in the file its staging
+/// column. <c>KeysIncreasing</c> / <c>KeysAndStartIncreasing</c>: proven while staging (see <see cref="KeyOrderProof"/>)
+/// that no record key / no key and start time occurs twice.
+/// </summary>
+internal sealed record StagedFile(string Table, IReadOnlyDictionary<string, StagedColumn> Columns, long Rows, bool KeysIncreasing = false, bool KeysAndStartIncreasing = false);
 
 /// <summary>A staging column (<c>Value</c>) and, for update files, its modified flag (<c>Flag</c>, null for keys).</summary>
 internal sealed record StagedColumn(ColumnDefinition Column, string Value, string? Flag, string? CastTo = null)
