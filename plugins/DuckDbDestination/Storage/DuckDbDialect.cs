@@ -58,7 +58,7 @@ internal sealed class DuckDbDialect(string databaseCatalog) : ISqlDialect
 
     public bool DropKeyIndex(ISqlSession session, TableDefinition table) => false;
 
-    public string StageReference(string stageName) => $"{QuoteSchema(CatalogSchema)}.{Sql.Quote(stageName)}";
+    public string StageReference(string stageName) => $"temp.main.{Sql.Quote(stageName)}";
 
     public StagedFile Stage(ISqlSession session, TableDefinition table, BatchFileReader reader, StageKind kind, string stageName)
     {
@@ -91,10 +91,10 @@ internal sealed class DuckDbDialect(string databaseCatalog) : ISqlDialect
             }
         }
 
-        session.Execute($"CREATE TABLE {StageReference(stageName)} ({string.Join(", ", definitions.Concat(flags))})");
+        session.Execute($"CREATE TEMP TABLE {Sql.Quote(stageName)} ({string.Join(", ", definitions.Concat(flags))})");
         long rows = 0;
         var keyOrder = kind == StageKind.Replace ? new KeyOrderProof(reader, table) : null;
-        using (var appender = duck.Connection.CreateAppender(databaseCatalog, CatalogSchema, stageName))
+        using (var appender = duck.Connection.CreateAppender("temp", "main", stageName))
         {
             var recordKey = table.RecordKey;
             while (reader.Read())
