@@ -49,6 +49,16 @@ public abstract partial class DestinationConformance
 public abstract class CsvDestinationConformance() : DestinationConformance(BatchFileFormat.Csv)
 {
     [Fact]
+    public async Task A_string_that_is_not_utf8_fails_naming_file_row_and_column_and_nothing_is_applied()
+    {
+        var (table, before) = await SeedForBadInputAsync();
+        var first = H.File(table, BadHeader, [3, 3, "three", S1]);
+        var bad = H.CsvFile("not-utf8.csv.zst.aes", [.. "id,n,s,_fivetran_synced\n4,4,four,2024-01-01T00:00:00Z\n5,5,a"u8, 0xFF, 0xFE, .. "b,2024-01-01T00:00:00Z\n"u8]);
+        await FailsAsync(() => H.Destination.Connector.WriteBatchAsync(H.Batch(table, replace: [first, bad]), default), before,
+            ConnectorErrorKind.InvalidArgument, bad, "row 2", "column 's'", "UTF-8");
+    }
+
+    [Fact]
     public async Task A_tampered_file_fails_and_nothing_is_applied()
     {
         var (table, before) = await SeedForBadInputAsync();

@@ -114,6 +114,15 @@ public sealed class ConformanceHarness(DestinationUnderTest destination)
         return Keep(new WrittenBatchFile(path, ByteString.CopyFrom(key)));
     }
 
+    /// <summary>A CSV file holding exactly <paramref name="csv"/>, compressed and encrypted as <see cref="FileParams"/> say, with a fresh key.</summary>
+    public string CsvFile(string name, ReadOnlySpan<byte> csv)
+    {
+        var path = Path.Combine(Destination.WorkDirectory, name);
+        var key = BatchFileWriter.NewKey();
+        BatchFileWriter.WriteRaw(path, FileParams, csv, key);
+        return Keep(new WrittenBatchFile(path, ByteString.CopyFrom(key)));
+    }
+
     private string Keep(WrittenBatchFile written)
     {
         lock (Keys)
