@@ -139,6 +139,9 @@ public sealed class PostgresConfigurationTests : IAsyncLifetime
             var good = ConnectorHost.Testing.BatchFiles.BatchFileWriter.Write(Path.Combine(folder, "good.csv.zst.aes"), fileParams, ["a", "b"],
                 Enumerable.Range(1, 12_000).Select(i => new object?[] { (long)i, $"v{i}" }));
             var bad = ConnectorHost.Testing.BatchFiles.BatchFileWriter.Write(Path.Combine(folder, "bad.csv.zst.aes"), fileParams, ["a", "b"], [["oops", "x"]]);
+            // Fails inside the load into the empty table itself: PostgreSQL refuses a NUL character in text.
+            var goodThenBad = ConnectorHost.Testing.BatchFiles.BatchFileWriter.Write(Path.Combine(folder, "good-then-bad.csv.zst.aes"), fileParams, ["a", "b"],
+                Enumerable.Range(1, 12_000).Select(i => new object?[] { (long)i, i == 11_000 ? "nul\0here" : $"v{i}" }));
             WriteBatchRequest Batch(params ConnectorHost.Testing.BatchFiles.WrittenBatchFile[] files)
             {
                 var request = new WriteBatchRequest { SchemaName = "s", Table = table, FileParams = fileParams };
@@ -154,11 +157,15 @@ public sealed class PostgresConfigurationTests : IAsyncLifetime
 
             await Assert.ThrowsAnyAsync<ConnectorException>(() => _connector.WriteBatchAsync(Batch(good, bad), default));
             Assert.Equal(["(a)"], await KeyIndexesAsync(prefix + "s"));
+            var refused = await Assert.ThrowsAnyAsync<ConnectorException>(() => _connector.WriteBatchAsync(Batch(goodThenBad), default));
+            Assert.Contains("good-then-bad", refused.Message);
+            Assert.Equal(["(a)"], await KeyIndexesAsync(prefix + "s"));
 
             Assert.True((await _connector.WriteBatchAsync(Batch(good), default)).Success);
             Assert.Equal(["(a)"], await KeyIndexesAsync(prefix + "s"));
             await using var admin = await OpenAdminAsync();
             await using var count = new NpgsqlCommand($"SELECT count(*), count(DISTINCT a) FROM \"{prefix}s\".t", admin);
+            // (only the last batch landed: the two failed ones left the table empty)
             await using var reader = await count.ExecuteReaderAsync();
             Assert.True(await reader.ReadAsync());
             Assert.Equal((12_000L, 12_000L), (reader.GetInt64(0), reader.GetInt64(1)));

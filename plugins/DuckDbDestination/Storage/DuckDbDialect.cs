@@ -58,6 +58,12 @@ internal sealed class DuckDbDialect(string databaseCatalog) : ISqlDialect
 
     public bool DropKeyIndex(ISqlSession session, TableDefinition table) => false;
 
+    /// <summary>The appender fills every column of its table in order, and DuckDB has no savepoints: files always stage.</summary>
+    public bool CanLoadDirect(TableDefinition table, IReadOnlyList<string> fileColumns) => false;
+
+    public long LoadDirect(ISqlSession session, TableDefinition table, BatchFileReader reader, string physicalName, KeyOrderProof keyOrder) =>
+        throw new NotSupportedException("DuckDB files always stage.");
+
     public string StageReference(string stageName) => $"temp.main.{Sql.Quote(stageName)}";
 
     public StagedFile Stage(ISqlSession session, TableDefinition table, BatchFileReader reader, StageKind kind, string stageName)

@@ -141,18 +141,51 @@ internal sealed class PostgresDialect(string schemaPrefix) : ISqlDialect
         var copyColumns = new List<string> { "\"__row\"" };
         copyColumns.AddRange(ordinals.Select(o => Sql.Quote(o.Staged.Value)));
         copyColumns.AddRange(ordinals.Where(o => o.Staged.Flag is not null).Select(o => Sql.Quote(o.Staged.Flag!)));
+        var keyOrder = kind == StageKind.Replace ? new KeyOrderProof(reader, table) : null;
+        var rows = Copy(pg, $"COPY {StageReference(stageName)} ({string.Join(", ", copyColumns)}) FROM STDIN (FORMAT BINARY)", table, reader, ordinals, numberRows: true, keyOrder);
+
+        // Temporary tables have no statistics until analysed: without them the planner guesses their size.
+        session.Execute($"ANALYZE {StageReference(stageName)}");
+        return new StagedFile(StageReference(stageName), columns, rows, keyOrder?.KeysIncreasing ?? false, keyOrder?.KeysAndStartIncreasing ?? false);
+    }
+
+    /// <summary>Binary COPY writes numeric in its wire format, which a DECIMAL's text cannot take: those files stage.</summary>
+    public bool CanLoadDirect(TableDefinition table, IReadOnlyList<string> fileColumns) =>
+        fileColumns.All(name => table.Require(name).Type != DataType.Decimal);
+
+    public long LoadDirect(ISqlSession session, TableDefinition table, BatchFileReader reader, string physicalName, KeyOrderProof keyOrder)
+    {
+        var ordinals = reader.Columns.Select((name, i) =>
+        {
+            var column = table.Require(name);
+            return (i, new StagedColumn(column, name, null), CopyType(column.Type));
+        }).ToList();
+        var command = $"COPY {physicalName} ({Sql.QuoteList(reader.Columns)}) FROM STDIN (FORMAT BINARY)";
+        return Copy((PostgresSession)session, command, table, reader, ordinals, numberRows: false, keyOrder);
+    }
+
+    /// <summary>
+    /// Streams the file's rows through <paramref name="copyCommand"/>: the row number first when
+    /// <paramref name="numberRows"/>, then each column, then update files' modified flags.
+    /// </summary>
+    private static long Copy(PostgresSession pg, string copyCommand, TableDefinition table, BatchFileReader reader,
+        IReadOnlyList<(int Ordinal, StagedColumn Staged, NpgsqlDbType Type)> ordinals, bool numberRows, KeyOrderProof? keyOrder)
+    {
         long rows = 0;
         var recordKey = table.RecordKey;
-        var keyOrder = kind == StageKind.Replace ? new KeyOrderProof(reader, table) : null;
         try
         {
-            using var importer = pg.Connection.BeginBinaryImport($"COPY {StageReference(stageName)} ({string.Join(", ", copyColumns)}) FROM STDIN (FORMAT BINARY)");
+            using var importer = pg.Connection.BeginBinaryImport(copyCommand);
             while (reader.Read())
             {
                 rows++;
                 keyOrder?.Observe();
                 importer.StartRow();
-                importer.Write(rows, NpgsqlDbType.Bigint);
+                if (numberRows)
+                {
+                    importer.Write(rows, NpgsqlDbType.Bigint);
+                }
+
                 foreach (var (ordinal, staged, type) in ordinals)
                 {
                     var state = reader.GetState(ordinal);
@@ -191,9 +224,7 @@ internal sealed class PostgresDialect(string schemaPrefix) : ISqlDialect
             throw new BatchFileException(reader.FilePath, $"PostgreSQL refused a value while loading the file ({e.MessageText}{(e.Where is { } where ? "; " + where : "")})", reader.RowNumber);
         }
 
-        // Temporary tables have no statistics until analysed: without them the planner guesses their size.
-        session.Execute($"ANALYZE {StageReference(stageName)}");
-        return new StagedFile(StageReference(stageName), columns, rows, keyOrder?.KeysIncreasing ?? false, keyOrder?.KeysAndStartIncreasing ?? false);
+        return rows;
     }
 
     private static NpgsqlDbType CopyType(DataType type) => type switch

@@ -7,7 +7,8 @@ namespace SqlDestinations;
 
 /// <summary>
 /// WriteBatch and WriteHistoryBatch: each file is streamed into a staging table (the dialect's bulk path), then
-/// applied with set-based SQL, all inside the caller's transaction. Within a file the last row of a key wins;
+/// applied with set-based SQL, all inside the caller's transaction (a replace file into an empty table may stream
+/// straight into it: <see cref="TryLoadIntoEmptyTable"/>). Within a file the last row of a key wins;
 /// files apply in the order the contract gives (replace, update, delete; history: earliest-start first).
 /// </summary>
 internal sealed class BatchApplier(ISqlDialect dialect, TableCatalog catalog, ISqlSession session, TableDefinition table, FileParams fileParams, IReadOnlyDictionary<string, ByteString> keys, CancellationToken cancellationToken)
@@ -28,7 +29,10 @@ internal sealed class BatchApplier(ISqlDialect dialect, TableCatalog catalog, IS
 
         foreach (var file in replace)
         {
-            WithStage(file, StageKind.Replace, Replace);
+            if (!TryLoadIntoEmptyTable(file, withStart: false))
+            {
+                WithStage(file, StageKind.Replace, Replace);
+            }
         }
 
         foreach (var file in update)
@@ -57,7 +61,10 @@ internal sealed class BatchApplier(ISqlDialect dialect, TableCatalog catalog, IS
 
         foreach (var file in replace)
         {
-            WithStage(file, StageKind.Replace, HistoryReplace);
+            if (!TryLoadIntoEmptyTable(file, withStart: true))
+            {
+                WithStage(file, StageKind.Replace, HistoryReplace);
+            }
         }
 
         foreach (var file in update)
@@ -71,21 +78,65 @@ internal sealed class BatchApplier(ISqlDialect dialect, TableCatalog catalog, IS
         }
     }
 
+    private const string DirectLoadSavepoint = "ch_direct_load";
+
+    /// <summary>
+    /// The initial-sync path: a replace file into an empty table streams straight into it when the dialect can,
+    /// with the key index dropped first and built once at the end. The load is kept only if the file's keys proved
+    /// distinct while streaming (<see cref="KeyOrderProof"/>); otherwise it is rolled back to a savepoint and the
+    /// file is read again through a stage, which keeps the last row of each key.
+    /// </summary>
+    private bool TryLoadIntoEmptyTable(string path, bool withStart)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var reader = OpenChecked(path);
+        if (!dialect.CanLoadDirect(table, reader.Columns) || session.Scalar($"SELECT 1 FROM {Target} LIMIT 1") is not null)
+        {
+            return false;
+        }
+
+        session.Execute($"SAVEPOINT {DirectLoadSavepoint}");
+        var indexDropped = dialect.DropKeyIndex(session, table);
+        var keyOrder = new KeyOrderProof(reader, table);
+        Guard(path, () => dialect.LoadDirect(session, table, reader, Target, keyOrder));
+        if (!(withStart ? keyOrder.KeysAndStartIncreasing : keyOrder.KeysIncreasing))
+        {
+            session.Execute($"ROLLBACK TO SAVEPOINT {DirectLoadSavepoint}");
+            return false;
+        }
+
+        session.Execute($"RELEASE SAVEPOINT {DirectLoadSavepoint}");
+        if (indexDropped)
+        {
+            dialect.TableSaved(session, Target, table);
+        }
+
+        return true;
+    }
+
+    /// <summary>Opens a batch file and checks its header names only columns the table has.</summary>
+    private BatchFileReader OpenChecked(string path)
+    {
+        var reader = BatchFileReader.Open(path, fileParams, keys, table.ToProto());
+        foreach (var column in reader.Columns)
+        {
+            if (table.Find(column) is null)
+            {
+                reader.Dispose();
+                throw new BatchFileException(path, $"the header names column '{column}', which table {table.DisplayName} does not have", column: column);
+            }
+        }
+
+        return reader;
+    }
+
     private void WithStage(string path, StageKind kind, Action<StagedFile> apply)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var name = $"__ch_stage_{Environment.CurrentManagedThreadId}_{++_stages}";
         StagedFile staged;
-        using (var reader = BatchFileReader.Open(path, fileParams, keys, table.ToProto()))
+        using (var reader = OpenChecked(path))
         {
-            foreach (var column in reader.Columns)
-            {
-                if (table.Find(column) is null)
-                {
-                    throw new BatchFileException(path, $"the header names column '{column}', which table {table.DisplayName} does not have", column: column);
-                }
-            }
-
             staged = dialect.Stage(session, table, reader, kind, name);
         }
 

@@ -44,6 +44,16 @@ internal interface ISqlDialect
     /// </summary>
     bool DropKeyIndex(ISqlSession session, TableDefinition table);
 
+    /// <summary>
+    /// Whether a replace file with these columns can stream straight into its (empty) table with
+    /// <see cref="LoadDirect"/>. A dialect answering true must support SQL savepoints: the caller keeps the load only
+    /// if the file's keys proved distinct, and otherwise rolls it back to a savepoint and stages the file.
+    /// </summary>
+    bool CanLoadDirect(TableDefinition table, IReadOnlyList<string> fileColumns);
+
+    /// <summary>Streams a replace file into the table itself (no staging), feeding <paramref name="keyOrder"/>; answers the rows loaded.</summary>
+    long LoadDirect(ISqlSession session, TableDefinition table, ConnectorHost.Abstractions.BatchFiles.BatchFileReader reader, string physicalName, KeyOrderProof keyOrder);
+
     /// <summary>How SQL names a staging table.</summary>
     string StageReference(string stageName);
 
