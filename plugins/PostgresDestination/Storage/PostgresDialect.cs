@@ -153,6 +153,14 @@ internal sealed class PostgresDialect(string schemaPrefix) : ISqlDialect
     public bool CanLoadDirect(TableDefinition table, IReadOnlyList<string> fileColumns) =>
         fileColumns.All(name => table.Require(name).Type != DataType.Decimal);
 
+    private const string DirectLoadSavepoint = "ch_direct_load";
+
+    public void BeginDirectLoad(ISqlSession session) => session.Execute($"SAVEPOINT {DirectLoadSavepoint}");
+
+    public void UndoDirectLoad(ISqlSession session, string physicalName) => session.Execute($"ROLLBACK TO SAVEPOINT {DirectLoadSavepoint}");
+
+    public void KeepDirectLoad(ISqlSession session) => session.Execute($"RELEASE SAVEPOINT {DirectLoadSavepoint}");
+
     public long LoadDirect(ISqlSession session, TableDefinition table, BatchFileReader reader, string physicalName, KeyOrderProof keyOrder)
     {
         var ordinals = reader.Columns.Select((name, i) =>

@@ -78,13 +78,11 @@ internal sealed class BatchApplier(ISqlDialect dialect, TableCatalog catalog, IS
         }
     }
 
-    private const string DirectLoadSavepoint = "ch_direct_load";
-
     /// <summary>
     /// The initial-sync path: a replace file into an empty table streams straight into it when the dialect can,
     /// with the key index dropped first and built once at the end. The load is kept only if the file's keys proved
-    /// distinct while streaming (<see cref="KeyOrderProof"/>); otherwise it is rolled back to a savepoint and the
-    /// file is read again through a stage, which keeps the last row of each key.
+    /// distinct while streaming (<see cref="KeyOrderProof"/>); otherwise the dialect undoes it (PostgreSQL: back to a
+    /// savepoint) and the file is read again through a stage, which keeps the last row of each key.
     /// </summary>
     private bool TryLoadIntoEmptyTable(string path, bool withStart)
     {
@@ -95,17 +93,22 @@ internal sealed class BatchApplier(ISqlDialect dialect, TableCatalog catalog, IS
             return false;
         }
 
-        session.Execute($"SAVEPOINT {DirectLoadSavepoint}");
+        dialect.BeginDirectLoad(session);
         var indexDropped = dialect.DropKeyIndex(session, table);
         var keyOrder = new KeyOrderProof(reader, table);
         Guard(path, () => dialect.LoadDirect(session, table, reader, Target, keyOrder));
         if (!(withStart ? keyOrder.KeysAndStartIncreasing : keyOrder.KeysIncreasing))
         {
-            session.Execute($"ROLLBACK TO SAVEPOINT {DirectLoadSavepoint}");
+            dialect.UndoDirectLoad(session, Target);
+            if (indexDropped)
+            {
+                dialect.TableSaved(session, Target, table); // in case the engine's undo did not bring it back
+            }
+
             return false;
         }
 
-        session.Execute($"RELEASE SAVEPOINT {DirectLoadSavepoint}");
+        dialect.KeepDirectLoad(session);
         if (indexDropped)
         {
             dialect.TableSaved(session, Target, table);

@@ -46,10 +46,20 @@ internal interface ISqlDialect
 
     /// <summary>
     /// Whether a replace file with these columns can stream straight into its (empty) table with
-    /// <see cref="LoadDirect"/>. A dialect answering true must support SQL savepoints: the caller keeps the load only
-    /// if the file's keys proved distinct, and otherwise rolls it back to a savepoint and stages the file.
+    /// <see cref="LoadDirect"/>. The caller keeps such a load only if the file's keys proved distinct; otherwise it
+    /// undoes it and stages the file: <see cref="BeginDirectLoad"/>, then <see cref="KeepDirectLoad"/> or
+    /// <see cref="UndoDirectLoad"/>.
     /// </summary>
     bool CanLoadDirect(TableDefinition table, IReadOnlyList<string> fileColumns);
+
+    /// <summary>Marks the point a direct load can be undone to (a savepoint where the engine has them).</summary>
+    void BeginDirectLoad(ISqlSession session);
+
+    /// <summary>Undoes a direct load (and anything since <see cref="BeginDirectLoad"/>) into a table that was empty before it.</summary>
+    void UndoDirectLoad(ISqlSession session, string physicalName);
+
+    /// <summary>Keeps a direct load.</summary>
+    void KeepDirectLoad(ISqlSession session);
 
     /// <summary>Streams a replace file into the table itself (no staging), feeding <paramref name="keyOrder"/>; answers the rows loaded.</summary>
     long LoadDirect(ISqlSession session, TableDefinition table, ConnectorHost.Abstractions.BatchFiles.BatchFileReader reader, string physicalName, KeyOrderProof keyOrder);
