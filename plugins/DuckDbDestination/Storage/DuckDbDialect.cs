@@ -63,7 +63,7 @@ internal sealed class DuckDbDialect(string databaseCatalog) : ISqlDialect
     /// instead of 3.2-3.6 s for 1M rows, but the appended rows sat in the WAL and the next write paid ~0.5 s to
     /// checkpoint them, where INSERT … SELECT writes row groups to the database file directly. No net gain.
     /// </summary>
-    public bool CanLoadDirect(TableDefinition table, IReadOnlyList<string> fileColumns) => false;
+    public bool CanLoadDirect(TableDefinition table) => false;
 
     public void BeginDirectLoad(ISqlSession session) => throw new NotSupportedException("DuckDB files always stage.");
 

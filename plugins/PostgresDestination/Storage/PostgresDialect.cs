@@ -149,9 +149,11 @@ internal sealed class PostgresDialect(string schemaPrefix) : ISqlDialect
         return new StagedFile(StageReference(stageName), columns, rows, keyOrder?.KeysIncreasing ?? false, keyOrder?.KeysAndStartIncreasing ?? false);
     }
 
-    /// <summary>Binary COPY writes numeric in its wire format, which a DECIMAL's text cannot take: those files stage.</summary>
-    public bool CanLoadDirect(TableDefinition table, IReadOnlyList<string> fileColumns) =>
-        fileColumns.All(name => table.Require(name).Type != DataType.Decimal);
+    /// <summary>
+    /// Binary COPY writes numeric in its wire format, which a DECIMAL's text cannot take: tables with a DECIMAL
+    /// column stage (decided from the table, so the file is opened once).
+    /// </summary>
+    public bool CanLoadDirect(TableDefinition table) => table.Columns.All(c => c.Type != DataType.Decimal);
 
     private const string DirectLoadSavepoint = "ch_direct_load";
 

@@ -87,11 +87,12 @@ internal sealed class BatchApplier(ISqlDialect dialect, TableCatalog catalog, IS
     private bool TryLoadIntoEmptyTable(string path, bool withStart)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        using var reader = OpenChecked(path);
-        if (!dialect.CanLoadDirect(table, reader.Columns) || session.Scalar($"SELECT 1 FROM {Target} LIMIT 1") is not null)
+        if (!dialect.CanLoadDirect(table) || session.Scalar($"SELECT 1 FROM {Target} LIMIT 1") is not null)
         {
             return false;
         }
+
+        using var reader = OpenChecked(path);
 
         dialect.BeginDirectLoad(session);
         var indexDropped = dialect.DropKeyIndex(session, table);

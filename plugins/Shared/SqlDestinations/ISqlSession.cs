@@ -45,12 +45,12 @@ internal interface ISqlDialect
     bool DropKeyIndex(ISqlSession session, TableDefinition table);
 
     /// <summary>
-    /// Whether a replace file with these columns can stream straight into its (empty) table with
+    /// Whether a replace file for this table can stream straight into it (when empty) with
     /// <see cref="LoadDirect"/>. The caller keeps such a load only if the file's keys proved distinct; otherwise it
     /// undoes it and stages the file: <see cref="BeginDirectLoad"/>, then <see cref="KeepDirectLoad"/> or
     /// <see cref="UndoDirectLoad"/>.
     /// </summary>
-    bool CanLoadDirect(TableDefinition table, IReadOnlyList<string> fileColumns);
+    bool CanLoadDirect(TableDefinition table);
 
     /// <summary>Marks the point a direct load can be undone to (a savepoint where the engine has them).</summary>
     void BeginDirectLoad(ISqlSession session);
