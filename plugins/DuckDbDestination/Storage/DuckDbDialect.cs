@@ -6,7 +6,8 @@ using FivetranSdk.V2;
 namespace DuckDbDestination.Storage;
 
 /// <summary>
-/// DuckDB's types, and its bulk path: the appender, straight from the decrypted stream into a staging table.
+/// DuckDB's types, and its bulk paths from the decrypted stream: a replace file into an empty table as a table function
+/// read by one INSERT … SELECT (<see cref="DuckDbFileScan"/>), every other file through the appender into a staging table.
 /// Names are qualified with the database's catalog name (the file's stem), so a schema that shares it (schema
 /// "bench" in bench.duckdb) is not ambiguous.
 /// </summary>
@@ -59,20 +60,24 @@ internal sealed class DuckDbDialect(string databaseCatalog) : ISqlDialect
     public bool DropKeyIndex(ISqlSession session, TableDefinition table) => false;
 
     /// <summary>
-    /// Files always stage. Appending straight into the empty table was measured: the replace itself took 2.85-3.43 s
-    /// instead of 3.2-3.6 s for 1M rows, but the appended rows sat in the WAL and the next write paid ~0.5 s to
-    /// checkpoint them, where INSERT … SELECT writes row groups to the database file directly. No net gain.
+    /// A replace file into an empty table loads without a stage, through <see cref="DuckDbFileScan"/>. DuckDB has no
+    /// savepoints: undoing such a load (its keys did not prove distinct) deletes what it inserted into the table,
+    /// which was empty before it, and the file is then staged.
     /// </summary>
-    public bool CanLoadDirect(TableDefinition table) => false;
+    public bool CanLoadDirect(TableDefinition table) => DuckDbFileScan.CanScan(table);
 
-    public void BeginDirectLoad(ISqlSession session) => throw new NotSupportedException("DuckDB files always stage.");
+    public void BeginDirectLoad(ISqlSession session)
+    {
+    }
 
-    public void UndoDirectLoad(ISqlSession session, string physicalName) => throw new NotSupportedException("DuckDB files always stage.");
+    public void UndoDirectLoad(ISqlSession session, string physicalName) => session.Execute($"DELETE FROM {physicalName}");
 
-    public void KeepDirectLoad(ISqlSession session) => throw new NotSupportedException("DuckDB files always stage.");
+    public void KeepDirectLoad(ISqlSession session)
+    {
+    }
 
     public long LoadDirect(ISqlSession session, TableDefinition table, BatchFileReader reader, string physicalName, KeyOrderProof keyOrder) =>
-        throw new NotSupportedException("DuckDB files always stage.");
+        DuckDbFileScan.Load((DuckDbSession)session, this, table, reader, physicalName, keyOrder);
 
     public string StageReference(string stageName) => $"temp.main.{Sql.Quote(stageName)}";
 
