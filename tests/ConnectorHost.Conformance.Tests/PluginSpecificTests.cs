@@ -294,3 +294,42 @@ public sealed class BatchFileFormatSettingTests
         Assert.False(Directory.Exists(folder), "nothing is created for a plugin that does not load");
     }
 }
+
+/// <summary>
+/// DuckDB loads a replace file into an empty table through its own table function (cells written in DuckDB's
+/// representation) and every other file through the appender into a stage: both paths land a value the same way.
+/// </summary>
+public sealed class DuckDbLoadPathTests : IAsyncLifetime
+{
+    private readonly DuckDbUnderTest _duckDb = new(BatchFileFormat.Csv);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _duckDb.DisposeAsync();
+
+    [Fact]
+    public async Task Sub_microsecond_digits_are_cut_towards_the_past_on_both_load_paths()
+    {
+        var h = new ConformanceHarness(_duckDb);
+        Column[] columns = [ConformanceHarness.Col("id", DataType.Int, pk: true), ConformanceHarness.Col("time", DataType.NaiveTime),
+            ConformanceHarness.Col("dt", DataType.NaiveDatetime), ConformanceHarness.Col("utc", DataType.UtcDatetime)];
+        // A BINARY column makes DuckDB stage the file; without one the replace into the empty table loads directly.
+        var direct = await h.CreateAsync(ConformanceHarness.Table("direct", columns));
+        var staged = await h.CreateAsync(ConformanceHarness.Table("staged", [.. columns, ConformanceHarness.Col("bin", DataType.Binary)]));
+        object?[][] rows =
+        [
+            [1, "23:59:59.9999995", "1969-12-31T23:59:59.9999995", "1969-12-31T23:59:59.9999995Z", null],
+            [2, "00:00:00.0000009", "2024-05-01T12:00:00.0000009", "2024-05-01T12:00:00.0000009Z", null],
+        ];
+        await h.WriteAsync(direct, replace: [h.File(direct, ["id", "time", "dt", "utc"], [.. rows.Select(r => r[..4])])]);
+        await h.WriteAsync(staged, replace: [h.File(staged, ["id", "time", "dt", "utc", "bin"], rows)]);
+
+        string?[][] expected =
+        [
+            ["1", "23:59:59.999999", "1969-12-31T23:59:59.999999", "1969-12-31T23:59:59.999999Z"],
+            ["2", "00:00:00", "2024-05-01T12:00:00", "2024-05-01T12:00:00Z"],
+        ];
+        await h.AssertRowsAsync("direct", "id, time, dt, utc", expected);
+        await h.AssertRowsAsync("staged", "id, time, dt, utc", expected);
+    }
+}

@@ -24,6 +24,7 @@ internal sealed class DuckDbDatabase : IDisposable
         // order is irrelevant to a destination and keeping it costs memory on large inserts.
         command.CommandText = $"SET memory_limit = '{memoryLimitMegabytes}MB'; SET preserve_insertion_order = false";
         command.ExecuteNonQuery();
+        DuckDbFileScan.Register(_root);
         command.CommandText = "SELECT current_database()";
         Dialect = new DuckDbDialect((string)command.ExecuteScalar()!);
         Catalog = new TableCatalog(Dialect);
