@@ -15,7 +15,7 @@ public sealed class DuckDbWriteScenario : IScenario
 {
     public string Name => "duckdb-write";
 
-    public string Description => "DuckDB destination: 1M replace, 100k update, 100k delete, 1M history replace (rows/s, peak RSS); --host through the host over gRPC, --rows N for another table size, --memory-limit-mb N";
+    public string Description => "DuckDB destination: 1M replace, 100k update, 100k delete, 1M history replace (rows/s, peak RSS); --host through the host over gRPC, --rows N for another table size, --memory-limit-mb N, --warm to measure after a first replace into another table";
 
     public async Task<int> RunAsync(string[] args)
     {
@@ -35,7 +35,7 @@ public sealed class DuckDbWriteScenario : IScenario
                 configuration["memory_limit_mb"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
-            await DestinationWriteBenchmark.RunAsync(destination, configuration, tableRows, 500_000, folder, host?.ProcessId ?? Environment.ProcessId);
+            await DestinationWriteBenchmark.RunAsync(destination, configuration, tableRows, 500_000, folder, host?.ProcessId ?? Environment.ProcessId, ScenarioArguments.Flag(args, "--warm"));
             return 0;
         }
         finally

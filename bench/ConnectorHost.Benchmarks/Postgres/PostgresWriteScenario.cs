@@ -15,7 +15,7 @@ public sealed class PostgresWriteScenario : IScenario
 {
     public string Name => "postgres-write";
 
-    public string Description => "PostgreSQL destination (server from tests/postgres/start.sh): 1M replace, 100k update, 100k delete, 1M history replace; --host through the host over gRPC, --rows N";
+    public string Description => "PostgreSQL destination (server from tests/postgres/start.sh): 1M replace, 100k update, 100k delete, 1M history replace; --host through the host over gRPC, --rows N, --warm to measure after a first replace into another table";
 
     public async Task<int> RunAsync(string[] args)
     {
@@ -37,7 +37,7 @@ public sealed class PostgresWriteScenario : IScenario
             using var inProcess = host is null ? new PostgresDestinationConnector(new PluginContext("PostgresDestination", folder, folder, NullLoggerFactory.Instance)) : null;
             IDestinationConnector destination = host?.Connector ?? inProcess!;
             Console.WriteLine(host is null ? "In-process plugin" : $"Through the host (pid {host.ProcessId}) over gRPC");
-            await DestinationWriteBenchmark.RunAsync(destination, configuration, tableRows, 250_000, folder, host?.ProcessId ?? Environment.ProcessId);
+            await DestinationWriteBenchmark.RunAsync(destination, configuration, tableRows, 250_000, folder, host?.ProcessId ?? Environment.ProcessId, ScenarioArguments.Flag(args, "--warm"));
             return 0;
         }
         finally
