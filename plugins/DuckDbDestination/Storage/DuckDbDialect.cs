@@ -135,12 +135,12 @@ internal sealed class DuckDbDialect(string databaseCatalog) : ISqlDialect
 
                     if (state == CellState.Unmodified && staged.Flag is null)
                     {
-                        throw new BatchFileException(reader.FilePath, $"column '{staged.Column.Name}' holds the unmodified marker, which only update files may use for non-key columns", reader.RowNumber, staged.Column.Name);
+                        throw BadCell.UnmodifiedOutsideUpdate(reader, staged.Column.Name);
                     }
 
                     if (state == CellState.Null && recordKey.Contains(staged.Column))
                     {
-                        throw new BatchFileException(reader.FilePath, $"primary-key column '{staged.Column.Name}' is NULL", reader.RowNumber, staged.Column.Name);
+                        throw BadCell.NullKey(reader, staged.Column.Name);
                     }
 
                     row.AppendNullValue();

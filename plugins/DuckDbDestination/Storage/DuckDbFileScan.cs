@@ -235,11 +235,11 @@ internal sealed unsafe class DuckDbFileScan
                     WriteValue(ordinal, row);
                     break;
                 case CellState.Unmodified:
-                    throw new BatchFileException(reader.FilePath, $"column '{_columns[ordinal].Name}' holds the unmodified marker, which only update files may use for non-key columns", reader.RowNumber, _columns[ordinal].Name);
+                    throw BadCell.UnmodifiedOutsideUpdate(reader, _columns[ordinal].Name);
                 default:
                     if (_isKey[ordinal])
                     {
-                        throw new BatchFileException(reader.FilePath, $"primary-key column '{_columns[ordinal].Name}' is NULL", reader.RowNumber, _columns[ordinal].Name);
+                        throw BadCell.NullKey(reader, _columns[ordinal].Name);
                     }
 
                     WriteNull(ordinal, row);
