@@ -41,6 +41,39 @@ public abstract partial class DestinationConformance
             ConnectorErrorKind.InvalidArgument, bad, "row 2", "'n'", "not-a-number");
     }
 
+    /// <remarks>
+    /// Both load paths: into the seeded table a replace file is staged; into an empty table (no BINARY column) it takes
+    /// a destination's direct load where it has one (DuckDB's table function, PostgreSQL's COPY into the table).
+    /// </remarks>
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    public async Task A_null_key_or_an_unmodified_cell_in_a_replace_file_names_file_row_and_column_and_lands_nothing(bool intoEmptyTable, bool unmodified)
+    {
+        var (seeded, before) = await SeedForBadInputAsync();
+        var table = seeded;
+        if (intoEmptyTable)
+        {
+            table = await H.CreateAsync(Table("empty", Col("id", DataType.Int, pk: true), Col("n", DataType.Int), Col("s", DataType.String), Col("_fivetran_synced", DataType.UtcDatetime)));
+        }
+
+        object?[] badRow = unmodified ? [5, BatchFileWriter.Unmodified, "five", S1] : [null, 5, "five", S1];
+        var file = H.File(table, BadHeader, [4, 4, "four", S1], badRow);
+        var ex = await Assert.ThrowsAnyAsync<ConnectorException>(() => H.Destination.Connector.WriteBatchAsync(H.Batch(table, replace: [file]), default));
+        Assert.Equal(ConnectorErrorKind.InvalidArgument, ex.Kind);
+        Assert.Contains(file, ex.Message);
+        Assert.Contains("row 2", ex.Message);
+        Assert.Contains(unmodified ? "'n'" : "'id'", ex.Message);
+        Assert.Contains(unmodified ? "unmodified" : "NULL", ex.Message);
+        Assert.Equal(before, await H.SnapshotAsync("t"));
+        if (intoEmptyTable)
+        {
+            Assert.Empty(await H.Destination.ReadRowsAsync(Support.ConformanceHarness.Schema, "empty"));
+        }
+    }
+
     [Fact]
     public async Task A_wrong_or_missing_key_fails_and_nothing_is_applied()
     {

@@ -57,11 +57,20 @@ internal static class LiveBatchWriter
         using var statement = new RawStatement(connection, sql);
         var reader = file.Reader;
         var columns = file.Columns;
+        var isKey = columns.Select(key.Contains).ToArray();
         while (reader.Read())
         {
             for (var i = 0; i < columns.Count; i++)
             {
-                CellBinder.BindValueOrNull(statement, i + 1, reader, i, columns[i], "replace");
+                // A NULL key cell is refused by name (SQLite's NOT NULL error would not say which file column).
+                if (isKey[i])
+                {
+                    CellBinder.BindKey(statement, i + 1, reader, i, columns[i]);
+                }
+                else
+                {
+                    CellBinder.BindValueOrNull(statement, i + 1, reader, i, columns[i], "replace");
+                }
             }
 
             Execute(statement, file);
