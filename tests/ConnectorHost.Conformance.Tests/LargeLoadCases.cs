@@ -64,4 +64,18 @@ public abstract partial class DestinationConformance
         await H.WriteAsync(table, replace: [H.File(table, LargeLoadHeader, [7L, "seven"])]);
         await H.AssertRowsAsync("big", "id, v", ["7", "seven"]);
     }
+
+    /// <remarks>Row 9,000 lies past the first chunks a destination's direct load (DuckDB's table function, read by several threads) has handed on.</remarks>
+    [Fact]
+    public async Task A_bad_value_deep_in_a_large_replace_into_an_empty_table_is_reported_at_its_row_and_nothing_lands()
+    {
+        var table = await H.CreateAsync(LargeLoadTable());
+        var file = H.File(table, LargeLoadHeader, Enumerable.Range(1, LargeLoadRows).Select(i => new object?[] { i == 9_000 ? "nine thousand" : (long)i, $"v{i}" }).ToArray());
+        var ex = await Assert.ThrowsAnyAsync<ConnectorException>(() => H.Destination.Connector.WriteBatchAsync(H.Batch(table, replace: [file]), default));
+        Assert.Equal(ConnectorErrorKind.InvalidArgument, ex.Kind);
+        Assert.Contains(file, ex.Message);
+        Assert.Contains("row 9000", ex.Message);
+        Assert.Contains("nine thousand", ex.Message);
+        Assert.Empty(await H.LandedAsync("big", "id, v"));
+    }
 }

@@ -20,9 +20,9 @@ namespace DuckDbDestination.Storage;
 /// The function is DuckDB's C API table function, registered once per database instance: each cell is written into
 /// DuckDB's vector memory as it is parsed (numbers and times in DuckDB's own representation, text as the file's
 /// UTF-8 bytes), because DuckDB.NET's object-per-row table functions cost a generic virtual call and, for text, a
-/// UTF-16 round trip per cell (a fifth of the host's CPU in a 1M-row replace). DuckDB runs the function on one thread, one chunk after
-/// the other; a bad cell stops the statement and its <see cref="BatchFileException"/> (file, row, column) is what
-/// the caller sees. BINARY columns are not written this way (BLOBs would need a copy of their own): such tables stage.
+/// UTF-16 round trip per cell (a fifth of the host's CPU in a 1M-row replace). DuckDB runs the function on up to
+/// <see cref="ScanThreads"/> threads, each filling its own chunk in file order under a lock; a bad cell stops the
+/// statement and its <see cref="BatchFileException"/> (file, row, column) is what the caller sees. BINARY columns are not written this way (BLOBs would need a copy of their own): such tables stage.
 /// </summary>
 internal sealed unsafe class DuckDbFileScan
 {
@@ -32,6 +32,18 @@ internal sealed unsafe class DuckDbFileScan
     private static readonly ConcurrentDictionary<long, DuckDbFileScan> s_scans = new();
     private static readonly ulong s_vectorSize = NativeMethods.Helpers.DuckDBVectorSize();
     private static long s_lastScanId;
+
+    /// <summary>
+    /// DuckDB may call the function from this many threads at once. Each call reads its chunk of the file under the
+    /// scan's lock (the file is one stream, read in order), then that thread appends and compresses the chunk while
+    /// another reads the next: reading and DuckDB's work on the rows overlap.
+    /// </summary>
+    private const ulong ScanThreads = 2;
+
+    // duckdb_init_set_max_threads, which DuckDB.NET does not bind; looked up in the library DuckDB.NET loaded.
+    private static readonly delegate* unmanaged[Cdecl]<IntPtr, ulong, void> s_setMaxThreads =
+        (delegate* unmanaged[Cdecl]<IntPtr, ulong, void>)NativeLibrary.GetExport(
+            NativeLibrary.Load("duckdb", typeof(NativeMethods).Assembly, null), "duckdb_init_set_max_threads");
 
     private readonly ColumnDefinition[] _columns;
     private readonly bool[] _isKey;
@@ -174,6 +186,7 @@ internal sealed unsafe class DuckDbFileScan
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static void Init(IntPtr info)
     {
+        s_setMaxThreads(info, ScanThreads);
     }
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
@@ -199,6 +212,28 @@ internal sealed unsafe class DuckDbFileScan
 
     /// <summary>Fills one output chunk with the next rows of the file; an empty chunk ends the scan.</summary>
     private void Fill(DuckDBDataChunk chunk)
+    {
+        lock (_reader)
+        {
+            // The failure is recorded before the lock is let go, so no other thread reads on past a bad row.
+            if (_failure is not null)
+            {
+                throw new InvalidOperationException("The batch file's scan stopped at an earlier error.");
+            }
+
+            try
+            {
+                FillLocked(chunk);
+            }
+            catch (Exception e)
+            {
+                _failure = e;
+                throw;
+            }
+        }
+    }
+
+    private void FillLocked(DuckDBDataChunk chunk)
     {
         for (var i = 0; i < _columns.Length; i++)
         {
