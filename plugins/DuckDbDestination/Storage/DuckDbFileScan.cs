@@ -29,16 +29,16 @@ internal sealed unsafe class DuckDbFileScan
     private const string FunctionName = "__connectorhost_file_scan";
     private const int InlineStringBytes = 12; // DuckDB's string_t keeps strings up to 12 bytes inside its 16 bytes
 
-    private static readonly ConcurrentDictionary<long, DuckDbFileScan> s_scans = new();
-    private static readonly ulong s_vectorSize = NativeMethods.Helpers.DuckDBVectorSize();
-    private static long s_lastScanId;
-
     /// <summary>
     /// DuckDB may call the function from this many threads at once. Each call reads its chunk of the file under the
     /// scan's lock (the file is one stream, read in order), then that thread appends and compresses the chunk while
     /// another reads the next: reading and DuckDB's work on the rows overlap.
     /// </summary>
     private const ulong ScanThreads = 2;
+
+    private static readonly ConcurrentDictionary<long, DuckDbFileScan> s_scans = new();
+    private static readonly ulong s_vectorSize = NativeMethods.Helpers.DuckDBVectorSize();
+    private static long s_lastScanId;
 
     // duckdb_init_set_max_threads, which DuckDB.NET does not bind; looked up in the library DuckDB.NET loaded.
     private static readonly delegate* unmanaged[Cdecl]<IntPtr, ulong, void> s_setMaxThreads =
@@ -52,6 +52,7 @@ internal sealed unsafe class DuckDbFileScan
     private readonly IntPtr[] _vectors;
     private readonly void*[] _data;
     private readonly ulong*[] _validity;
+    private readonly Lock _fileLock = new(); // one reader of the file at a time, in file order
     private Exception? _failure;
     private long _rows;
     private bool _finished;
@@ -213,7 +214,7 @@ internal sealed unsafe class DuckDbFileScan
     /// <summary>Fills one output chunk with the next rows of the file; an empty chunk ends the scan.</summary>
     private void Fill(DuckDBDataChunk chunk)
     {
-        lock (_reader)
+        lock (_fileLock)
         {
             // The failure is recorded before the lock is let go, so no other thread reads on past a bad row.
             if (_failure is not null)
