@@ -161,23 +161,12 @@ internal sealed class DuckDbDialect(string databaseCatalog) : ISqlDialect
         return new StagedFile(StageReference(stageName), columns, rows, keyOrder?.KeysIncreasing ?? false, keyOrder?.KeysAndStartIncreasing ?? false);
     }
 
-    /// <summary>
-    /// A string cell's bytes go to DuckDB as they are (its VARCHAR is UTF-8): decoding to a .NET string only for the
-    /// appender to encode it again took most of the staging time. Invalid UTF-8 goes through GetString, which names
-    /// the file, row and column.
-    /// </summary>
     private static void AppendUtf8(DuckDB.NET.Data.IDuckDBAppenderRow row, BatchFileReader reader, int ordinal)
     {
-        var utf8 = reader.GetRawUtf8(ordinal);
+        var utf8 = StringCells.Utf8Bytes(reader, ordinal);
         if (utf8.IsEmpty)
         {
             row.AppendValue(string.Empty); // an empty span may carry no reference, which the appender reads as NULL
-            return;
-        }
-
-        if (!System.Text.Unicode.Utf8.IsValid(utf8))
-        {
-            row.AppendValue(reader.GetString(ordinal));
             return;
         }
 

@@ -3,7 +3,6 @@ using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using System.Text;
-using System.Text.Unicode;
 using ConnectorHost.Abstractions;
 using ConnectorHost.Abstractions.BatchFiles;
 using DuckDB.NET.Data;
@@ -53,6 +52,7 @@ internal sealed unsafe class DuckDbFileScan
     private readonly void*[] _data;
     private readonly ulong*[] _validity;
     private readonly Lock _fileLock = new(); // one reader of the file at a time, in file order
+    private byte[] _textBuffer = new byte[256]; // grows to the longest DECIMAL/JSON/XML cell; the reader bounds rows
     private Exception? _failure;
     private long _rows;
     private bool _finished;
@@ -313,20 +313,22 @@ internal sealed unsafe class DuckDbFileScan
             case DataType.NaiveTime: ((long*)data)[row] = DuckDbTimes.Microseconds(reader.GetTime(ordinal)); break;
             case DataType.NaiveDatetime: ((long*)data)[row] = DuckDbTimes.Microseconds(reader.GetNaiveDateTime(ordinal)); break;
             case DataType.UtcDatetime: ((long*)data)[row] = DuckDbTimes.Microseconds(reader.GetUtcDateTime(ordinal)); break;
-            case DataType.Decimal: WriteText(ordinal, row, Encoding.UTF8.GetBytes(reader.GetDecimalString(ordinal))); break;
-            case DataType.String: WriteText(ordinal, row, StringUtf8(reader, ordinal)); break;
-            default: WriteText(ordinal, row, Encoding.UTF8.GetBytes(reader.GetString(ordinal))); break; // JSON, XML
+            case DataType.Decimal: WriteText(ordinal, row, Encoded(reader.GetDecimalString(ordinal))); break;
+            case DataType.String: WriteText(ordinal, row, StringCells.Utf8Bytes(reader, ordinal)); break;
+            default: WriteText(ordinal, row, Encoded(reader.GetString(ordinal))); break; // JSON, XML
         }
     }
 
-    /// <summary>
-    /// A STRING cell's bytes as they are when they are UTF-8 (as the stage's appender takes them); otherwise what
-    /// GetString makes of them, which for a CSV file is the error naming the file, row and column.
-    /// </summary>
-    private static ReadOnlySpan<byte> StringUtf8(BatchFileReader reader, int ordinal)
+    /// <summary>A DECIMAL, JSON or XML cell's text as UTF-8, in a buffer the scan reuses (valid until the next cell).</summary>
+    private ReadOnlySpan<byte> Encoded(string text)
     {
-        var utf8 = reader.GetRawUtf8(ordinal);
-        return Utf8.IsValid(utf8) ? utf8 : Encoding.UTF8.GetBytes(reader.GetString(ordinal));
+        var needed = Encoding.UTF8.GetMaxByteCount(text.Length);
+        if (_textBuffer.Length < needed)
+        {
+            _textBuffer = new byte[Math.Max(needed, _textBuffer.Length * 2)];
+        }
+
+        return _textBuffer.AsSpan(0, Encoding.UTF8.GetBytes(text, _textBuffer));
     }
 
     private void WriteText(int ordinal, ulong row, ReadOnlySpan<byte> utf8)
